@@ -1,0 +1,21 @@
+"""The marketplace's GraphQL schema: Saleor's, extended by the plugins."""
+
+from django.conf import settings
+from graphene_federation import build_schema
+from saleor.graphql import api as saleor_api
+
+from .registry import collect_schema_extensions
+
+
+def build_marketplace_schema(extensions=None):
+    if extensions is None:
+        extensions = collect_schema_extensions()
+    query = type("Query", (*extensions.queries, saleor_api.Query), {})
+    mutation = type("Mutation", (*extensions.mutations, saleor_api.Mutation), {})
+    return build_schema(query, mutation=mutation, types=extensions.types or None)
+
+
+if settings.VANILLA_SALEOR:
+    schema = saleor_api.schema
+else:
+    schema = build_marketplace_schema()
