@@ -6,6 +6,10 @@ subclasses) and optionally ``types``, a list of extra types to register.
 The marketplace's schema is Saleor's queries and mutations with every such
 mixin in front of them, so a plugin may also replace a Saleor field by
 declaring one of the same name.
+
+To add a field to one of Saleor's types (``ProductVariant.listings``, say),
+a plugin's schema module calls ``add_field`` when it is imported, which is
+before the schema is built.
 """
 
 import importlib
@@ -54,3 +58,14 @@ def collect_schema_extensions(app_names=None) -> SchemaExtensions:
             extensions.mutations.append(mutation)
         extensions.types.extend(getattr(module, "types", ()))
     return extensions
+
+
+def add_field(object_type, name, field):
+    """Add (or replace) a field of an existing graphene ``ObjectType``.
+
+    ``field`` is a mounted ``graphene.Field`` carrying its own ``resolver``.
+    Must run before the schema is built, that is from a plugin's
+    ``graphql/schema.py`` at import time.
+    """
+    object_type._meta.fields[name] = field
+    return field

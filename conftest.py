@@ -1,0 +1,7 @@
+# Shared pytest fixtures, one module per model family, for every test of the
+# project (tests/ and each plugin's tests/).
+pytest_plugins = [
+    "tests.fixtures.api",
+    "tests.fixtures.accounts",
+    "tests.fixtures.catalog",
+]

@@ -1,0 +1,1 @@
+"""Buyer companies, their members and the customer groups they form."""
