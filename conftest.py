@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.api",
     "tests.fixtures.accounts",
     "tests.fixtures.catalog",
+    "tests.fixtures.price_lists",
 ]

@@ -1,0 +1,355 @@
+"""The price a buyer pays for a variant: one rule, ``select_price``.
+
+A list *matches* a pricing context when it is active, valid at the
+context's moment (``starts_at <= at < ends_at``, either bound optional),
+covers the context's country, is open to the context's channel (a list
+without a channel is open to all), is in the context's currency when the
+context fixes one, and is open to the buyer: a list with neither companies
+nor customer groups is open to every buyer; otherwise the buyer's company
+must be one of its companies or belong to one of its customer groups.
+
+A matching list *prices* a (variant, quantity) when it has an entry for
+the variant whose ``min_quantity`` is at most the quantity; the tier used
+is the entry with the highest such ``min_quantity``.
+
+Among the lists that price the variant, the most specific wins:
+
+1. a list naming the buyer's company (``COMPANY``);
+2. a list naming one of the buyer's customer groups (``CUSTOMER_GROUP``);
+3. a list open to every buyer of the country (``COUNTRY``: campaigns,
+   country lists);
+4. the region's default list (``is_default``, ``REGION_DEFAULT``).
+
+A tie goes to the higher ``priority``, then to the list that started
+later, then to the higher id. When no list prices the variant, Saleor's
+base price (the variant's price override, else the product's price)
+applies, but only if it is in the region's currency: the currency of the
+lists covering the country, or ``DEFAULT_CURRENCY`` where none does.
+Otherwise the variant has no price for that buyer (``PriceNotAvailable``).
+
+Example (the demo data): a BR list (default, BRL) prices the drill at
+199.90 from 1 unit and 179.90 from 10; a contract list for Construtora
+Alfa prices it at 169.00 from 1 and 149.00 from 100; a storefront campaign
+for BR prices it at 189.90 until the end of the month.
+
+- an anonymous buyer in BR, 1 unit, storefront: campaign and default list
+  match; the campaign (``COUNTRY``) beats the default list: 189.90;
+- the same buyer, 10 units: the campaign has no 10+ tier but its 1+ tier
+  applies (1 <= 10), and it still wins: 189.90 - a campaign without tiers
+  overrides the region's volume breaks;
+- Construtora Alfa, 100 units: the contract list wins (``COMPANY``) at
+  its 100+ tier: 149.00; at 5 units its 1+ tier: 169.00;
+- a buyer in the US: only the US list (USD) matches: its price in USD;
+- a buyer in Japan, no list covers JP: Saleor's base price in BRL.
+"""
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import IntEnum
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from saleor.product.models import Product
+
+from .context import PricingContext
+from .exceptions import PriceNotAvailable
+from .models import PriceList, PriceListEntry
+
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+class Specificity(IntEnum):
+    BASE = 0
+    REGION_DEFAULT = 1
+    COUNTRY = 2
+    CUSTOMER_GROUP = 3
+    COMPANY = 4
+
+
+@dataclass(frozen=True)
+class ResolvedPrice:
+    """A unit price; ``price_list_id`` is ``None`` for Saleor's base price."""
+
+    amount: Decimal
+    currency: str
+    price_list_id: int | None
+    min_quantity: int
+
+
+@dataclass(frozen=True)
+class ListRule:
+    """What the rule needs to know of a price list.
+
+    ``restricted`` says whether the list names companies or customer
+    groups; ``company_ids`` and ``customer_group_ids`` need only hold the
+    ones that may match the context being resolved.
+    """
+
+    id: int
+    currency: str
+    countries: frozenset[str]
+    restricted: bool = False
+    company_ids: frozenset[int] = frozenset()
+    customer_group_ids: frozenset[int] = frozenset()
+    channel: str | None = None
+    is_default: bool = False
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    priority: int = 0
+    is_active: bool = True
+
+
+# A list's tiers for one variant: (min_quantity, amount), ascending.
+Tiers = Sequence[tuple[int, Decimal]]
+
+
+def get_specificity(rule: ListRule, context: PricingContext) -> Specificity | None:
+    """Return how specifically a list matches a context, ``None`` if not."""
+    if not rule.is_active or context.country not in rule.countries:
+        return None
+    if context.currency is not None and rule.currency != context.currency:
+        return None
+    if rule.starts_at is not None and context.at < rule.starts_at:
+        return None
+    if rule.ends_at is not None and context.at >= rule.ends_at:
+        return None
+    if rule.channel is not None and rule.channel != context.channel:
+        return None
+    if rule.restricted:
+        if context.company_id is not None and context.company_id in rule.company_ids:
+            return Specificity.COMPANY
+        if rule.customer_group_ids & context.customer_group_ids:
+            return Specificity.CUSTOMER_GROUP
+        return None
+    return Specificity.REGION_DEFAULT if rule.is_default else Specificity.COUNTRY
+
+
+def select_tier(tiers: Tiers, quantity: int) -> tuple[int, Decimal] | None:
+    """Return the tier with the highest minimum quantity not above quantity."""
+    index = bisect.bisect_right(tiers, quantity, key=lambda tier: tier[0])
+    return tiers[index - 1] if index else None
+
+
+def select_price(
+    rules: Iterable[ListRule],
+    tiers_by_list: Mapping[int, Tiers],
+    *,
+    base_price: tuple[Decimal, str] | None,
+    region_currency: str,
+    context: PricingContext,
+    quantity: int,
+) -> ResolvedPrice | None:
+    """Apply the resolution rule to one variant and quantity.
+
+    ``tiers_by_list`` maps a list id to the list's tiers for the variant;
+    ``base_price`` is Saleor's (amount, currency) for it.
+    """
+    best_key = None
+    best = None
+    for rule in rules:
+        specificity = get_specificity(rule, context)
+        if specificity is None:
+            continue
+        tier = select_tier(tiers_by_list.get(rule.id, ()), quantity)
+        if tier is None:
+            continue
+        key = (specificity, rule.priority, rule.starts_at or _EARLIEST, rule.id)
+        if best_key is None or key > best_key:
+            best_key = key
+            best = ResolvedPrice(
+                amount=tier[1],
+                currency=rule.currency,
+                price_list_id=rule.id,
+                min_quantity=tier[0],
+            )
+    if best is not None:
+        return best
+
+    if base_price is None:
+        return None
+    amount, currency = base_price
+    if currency != (context.currency or region_currency):
+        return None
+    return ResolvedPrice(
+        amount=amount, currency=currency, price_list_id=None, min_quantity=1
+    )
+
+
+def load_rules(context: PricingContext) -> list[ListRule]:
+    """Load the lists that may match the context, in one query.
+
+    The filter here only narrows what ``get_specificity`` then decides.
+    """
+    companies = PriceList.companies.through.objects.filter(pricelist_id=OuterRef("pk"))
+    groups = PriceList.customer_groups.through.objects.filter(
+        pricelist_id=OuterRef("pk")
+    )
+    for_company = companies.filter(company_id=context.company_id)
+    for_groups = groups.filter(customergroup_id__in=context.customer_group_ids)
+    lists = (
+        PriceList.objects.filter(is_active=True, countries__contains=[context.country])
+        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=context.at))
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=context.at))
+        .filter(Q(channel__isnull=True) | Q(channel=context.channel))
+        .annotate(
+            has_companies=Exists(companies),
+            has_groups=Exists(groups),
+            for_company=Exists(for_company),
+            for_groups=Exists(for_groups),
+        )
+        .filter(
+            Q(has_companies=False, has_groups=False)
+            | Q(for_company=True)
+            | Q(for_groups=True)
+        )
+    )
+    if context.currency is not None:
+        lists = lists.filter(currency=context.currency)
+
+    rules = []
+    for price_list in lists:
+        company_ids = frozenset()
+        if price_list.for_company:
+            company_ids = frozenset([context.company_id])
+        group_ids = frozenset()
+        if price_list.for_groups:
+            # Which of the buyer's groups matched does not change the rule.
+            group_ids = context.customer_group_ids
+        rules.append(
+            ListRule(
+                id=price_list.pk,
+                currency=price_list.currency,
+                countries=frozenset(price_list.countries),
+                restricted=price_list.has_companies or price_list.has_groups,
+                company_ids=company_ids,
+                customer_group_ids=group_ids,
+                channel=price_list.channel,
+                is_default=price_list.is_default,
+                starts_at=price_list.starts_at,
+                ends_at=price_list.ends_at,
+                priority=price_list.priority,
+                is_active=price_list.is_active,
+            )
+        )
+    return rules
+
+
+def get_region_currency(country: str) -> str:
+    """Return the currency of a country: that of the lists covering it.
+
+    Every list covering a country has the same currency (the API refuses
+    a list that would break this), inactive and expired lists included, so
+    a region does not change currency when its lists pause.
+    """
+    currency = (
+        PriceList.objects.filter(countries__contains=[country])
+        .values_list("currency", flat=True)
+        .first()
+    )
+    return currency or settings.DEFAULT_CURRENCY
+
+
+def load_tiers(
+    rules: Sequence[ListRule], variant_ids: Iterable[int], max_quantity: int
+) -> dict[int, dict[int, list[tuple[int, Decimal]]]]:
+    """Return ``{variant_id: {list_id: tiers}}`` in one query."""
+    tiers = defaultdict(lambda: defaultdict(list))
+    if not rules:
+        return tiers
+    rows = (
+        PriceListEntry.objects.filter(
+            price_list_id__in=[rule.id for rule in rules],
+            variant_id__in=set(variant_ids),
+            min_quantity__lte=max_quantity,
+        )
+        .order_by("min_quantity")
+        .values_list("variant_id", "price_list_id", "min_quantity", "amount")
+    )
+    for variant_id, list_id, min_quantity, amount in rows:
+        tiers[variant_id][list_id].append((min_quantity, amount))
+    return tiers
+
+
+def load_base_prices(variants) -> dict[int, tuple[Decimal, str]]:
+    """Return Saleor's base price of each variant, products read at once."""
+    prices = {}
+    missing = defaultdict(list)
+    for variant in variants:
+        if variant.price_override_amount is not None:
+            prices[variant.pk] = (variant.price_override_amount, variant.currency)
+            continue
+        product = variant._state.fields_cache.get("product")
+        if product is not None:
+            prices[variant.pk] = (product.price_amount, product.currency)
+        else:
+            missing[variant.product_id].append(variant.pk)
+    if missing:
+        rows = Product.objects.filter(pk__in=missing).values_list(
+            "pk", "price_amount", "currency"
+        )
+        for product_id, amount, currency in rows:
+            for variant_id in missing[product_id]:
+                prices[variant_id] = (amount, currency)
+    return prices
+
+
+def resolve_prices(
+    requests: Sequence[tuple["object", int]],
+    context: PricingContext,
+    *,
+    rules: Sequence[ListRule] | None = None,
+) -> list[ResolvedPrice | None]:
+    """Resolve many (variant, quantity) prices for one context.
+
+    Returns one ``ResolvedPrice`` per request, in order, or ``None`` where
+    the variant has no price for the context (see ``PriceNotAvailable``).
+    Runs at most four queries whatever the number of requests: the lists,
+    their entries, the products' base prices and, when no list matches,
+    the region's currency.
+    """
+    if not requests:
+        return []
+    for _variant, quantity in requests:
+        if quantity < 1:
+            raise ValueError(f"A quantity must be at least 1, got {quantity}.")
+
+    if rules is None:
+        rules = load_rules(context)
+    region_currency = rules[0].currency if rules else None
+    if region_currency is None and context.currency is None:
+        region_currency = get_region_currency(context.country)
+    variants = {variant.pk: variant for variant, _quantity in requests}
+    max_quantity = max(quantity for _variant, quantity in requests)
+    tiers = load_tiers(rules, variants, max_quantity)
+    base_prices = load_base_prices(variants.values())
+
+    empty = {}
+    return [
+        select_price(
+            rules,
+            tiers.get(variant.pk, empty),
+            base_price=base_prices.get(variant.pk),
+            region_currency=region_currency or context.currency,
+            context=context,
+            quantity=quantity,
+        )
+        for variant, quantity in requests
+    ]
+
+
+def resolve_price(variant, context: PricingContext, quantity: int = 1) -> ResolvedPrice:
+    """Resolve the unit price of a variant for a context and quantity.
+
+    Raises ``PriceNotAvailable`` when the variant has no price there.
+    """
+    (price,) = resolve_prices([(variant, quantity)], context)
+    if price is None:
+        raise PriceNotAvailable(
+            f"Variant {variant.pk} has no price for {context.country}.",
+            variant_id=variant.pk,
+        )
+    return price
