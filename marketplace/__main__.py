@@ -87,7 +87,7 @@ def serve():
         "--chdir",
         str(BASE_DIR),
     ]
-    print(f"Marketplace on http://{host}:{port}/graphql/  (Ctrl+C stops it)")
+    logger.info("Marketplace on http://%s:%s/graphql/ (Ctrl+C stops it)", host, port)
     process = subprocess.Popen(command, cwd=BASE_DIR)
     try:
         return process.wait()

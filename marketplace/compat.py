@@ -13,8 +13,9 @@ how the test suite proves that each one is still needed.
 """
 
 import os
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 # Django 4 removed the old ``contrib.postgres`` JSONField, which Saleor's
 # models still declare. The class that remains is a subclass of the current
@@ -149,8 +150,7 @@ SHIMS = [
     ),
     Shim(
         "conf_urls_url",
-        "saleor.data_feeds.urls imports django.conf.urls.url, removed in "
-        "Django 4.0.",
+        "saleor.data_feeds.urls imports django.conf.urls.url, removed in Django 4.0.",
         _patch_conf_urls_url,
     ),
     Shim(
@@ -174,6 +174,11 @@ def apply():
     global _applied
     if _applied:
         return
+    # enmerkar and razorpay import pkg_resources (setuptools is pinned below
+    # 81 for them); its deprecation warning would print on every start.
+    warnings.filterwarnings(
+        "ignore", message="pkg_resources is deprecated", category=UserWarning
+    )
     disabled = disabled_shims()
     for shim in SHIMS:
         if shim.name not in disabled:

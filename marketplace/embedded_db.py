@@ -133,9 +133,13 @@ class EmbeddedPostgres:
         )
 
     def is_running(self) -> bool:
-        return self.initialized and self._run("pg_ctl", "status", "--pgdata",
-                                               str(self.data_dir),
-                                               check=False).returncode == 0
+        return (
+            self.initialized
+            and self._run(
+                "pg_ctl", "status", "--pgdata", str(self.data_dir), check=False
+            ).returncode
+            == 0
+        )
 
     def start(self):
         """Create the cluster if needed and start it unless it runs already."""
@@ -195,7 +199,12 @@ class EmbeddedPostgres:
         if not self.is_running():
             return
         self._run(
-            "pg_ctl", "stop", "--pgdata", str(self.data_dir), "--mode", "fast",
+            "pg_ctl",
+            "stop",
+            "--pgdata",
+            str(self.data_dir),
+            "--mode",
+            "fast",
             "--wait",
         )
         self.started_here = False

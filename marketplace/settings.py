@@ -104,9 +104,7 @@ MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(VAR_DIR / "media"))
 STATIC_ROOT = os.environ.get("STATIC_ROOT", str(VAR_DIR / "static"))
 SERVE_MEDIA = get_bool("SERVE_MEDIA", DEBUG or DEMO_MODE)
 VERSATILEIMAGEFIELD_SETTINGS = {
-    "create_images_on_demand": get_bool(
-        "CREATE_IMAGES_ON_DEMAND", DEBUG or DEMO_MODE
-    )
+    "create_images_on_demand": get_bool("CREATE_IMAGES_ON_DEMAND", DEBUG or DEMO_MODE)
 }
 
 TEMPLATES[0]["DIRS"] = [str(BASE_DIR / "marketplace" / "templates")]
@@ -149,9 +147,7 @@ if SQL_QUERY_COUNT_HEADER:
 # Tokens expire; refresh tokens let clients stay signed in.
 GRAPHQL_JWT = {
     "JWT_PAYLOAD_HANDLER": "saleor.graphql.utils.create_jwt_payload",
-    "JWT_EXPIRATION_DELTA": timedelta(
-        minutes=get_int("JWT_EXPIRATION_MINUTES", 15)
-    ),
+    "JWT_EXPIRATION_DELTA": timedelta(minutes=get_int("JWT_EXPIRATION_MINUTES", 15)),
     "JWT_VERIFY_EXPIRATION": True,
     "JWT_ALLOW_REFRESH": True,
     "JWT_REFRESH_EXPIRATION_DELTA": timedelta(
@@ -178,7 +174,7 @@ SECURE_HSTS_SECONDS = get_int(
     "SECURE_HSTS_SECONDS", 31_536_000 if _SECURE_DEFAULT else 0
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = get_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = get_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = get_bool("SECURE_HSTS_PRELOAD", _SECURE_DEFAULT)
 SESSION_COOKIE_SECURE = get_bool("SESSION_COOKIE_SECURE", _SECURE_DEFAULT)
 CSRF_COOKIE_SECURE = get_bool("CSRF_COOKIE_SECURE", _SECURE_DEFAULT)
 CSRF_TRUSTED_ORIGINS = get_list("CSRF_TRUSTED_ORIGINS", "")

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from graphene_federation import build_schema
+from graphql import print_schema
 from saleor.graphql import api as saleor_api
 
 from .registry import collect_schema_extensions
@@ -19,3 +20,23 @@ if settings.VANILLA_SALEOR:
     schema = saleor_api.schema
 else:
     schema = build_marketplace_schema()
+
+
+def plugin_schema():
+    """Build the schema of the plugins under plugins/ alone, test apps left out.
+
+    This is the schema the committed ``schema.graphql`` describes.
+    """
+    return build_marketplace_schema(
+        collect_schema_extensions([spec.app for spec in settings.MARKETPLACE_PLUGINS])
+    )
+
+
+def print_sdl(graphql_schema):
+    """Return the schema's SDL, interfaces joined with ``&`` as tools expect."""
+    lines = []
+    for line in print_schema(graphql_schema).splitlines():
+        if "implements" in line:
+            line = line.replace(",", " &")
+        lines.append(line)
+    return "\n".join(lines) + "\n"
