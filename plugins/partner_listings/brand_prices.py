@@ -1,0 +1,79 @@
+"""The brand's regional price of a variant, as the price_lists plugin sets it.
+
+Listings are measured against the price a buyer of the region would pay the
+brand with no company contract: ``resolve_price`` for a pricing context
+holding only the country. Without the price_lists plugin installed, the
+brand's price is Saleor's variant price in the default currency.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.apps import apps
+from django.conf import settings
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class BrandPrice:
+    amount: Decimal
+    currency: str
+
+
+def _price_lists_installed():
+    return apps.is_installed("plugins.price_lists")
+
+
+def _regional_context(country):
+    from plugins.price_lists.context import PricingContext
+
+    return PricingContext(
+        country=country,
+        company_id=None,
+        customer_group_ids=(),
+        channel=None,
+        at=timezone.now(),
+    )
+
+
+def _saleor_price(variant):
+    amount = variant.price_override_amount
+    if amount is None:
+        amount = variant.product.price_amount
+    if amount is None:
+        return None
+    return BrandPrice(Decimal(amount), settings.DEFAULT_CURRENCY)
+
+
+def get_brand_prices(variants, country) -> dict:
+    """Return ``{variant_id: BrandPrice | None}`` for one region."""
+    variants = list(variants)
+    if not variants:
+        return {}
+    if not _price_lists_installed():
+        return {variant.pk: _saleor_price(variant) for variant in variants}
+
+    from plugins.price_lists.resolution import resolve_prices
+
+    context = _regional_context(country)
+    resolved = resolve_prices([(variant, 1) for variant in variants], context)
+    if isinstance(resolved, dict):
+        results = [resolved.get(key) for key in _request_keys(variants)]
+    else:
+        results = list(resolved)
+    prices = {}
+    for variant, price in zip(variants, results, strict=True):
+        prices[variant.pk] = (
+            BrandPrice(Decimal(price.amount), price.currency)
+            if price is not None
+            else None
+        )
+    return prices
+
+
+def _request_keys(variants):
+    return [(variant, 1) for variant in variants]
+
+
+def get_brand_price(variant, country) -> BrandPrice | None:
+    return get_brand_prices([variant], country).get(variant.pk)

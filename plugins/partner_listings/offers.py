@@ -1,0 +1,300 @@
+"""What a buyer sees and buys: the approved offers of a variant in a region.
+
+An offer is an approved listing of an active partner that serves the
+region. Offers are ranked best first: lowest price, then shortest lead
+time, then partner name. A buyer picks one and adds it to the checkout;
+the checkout line remembers the listing in its ``data``, which is also what
+lets the same variant be bought from two partners in one checkout.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Min
+from django.db.models.expressions import RawSQL
+from prices import Money, TaxedMoney
+from saleor.checkout.models import CheckoutLine
+from saleor.checkout.utils import update_checkout_quantity
+from saleor.core.taxes import quantize_price
+
+from .error_codes import PartnerError, PartnerErrorCode
+from .models import ListingStatus, PartnerListing, PartnerStatus
+from .stocks import get_available_quantity
+
+LINE_DATA_KEY = "partner_listing"
+
+IN_STOCK = "IN_STOCK"
+LOW_STOCK = "LOW_STOCK"
+OUT_OF_STOCK = "OUT_OF_STOCK"
+
+# Available stock of the listing's partner for the listing's variant, per
+# stock row (an over-allocated row does not hide stock in another).
+_AVAILABLE_SQL = """
+COALESCE((
+    SELECT SUM(GREATEST(s.quantity - COALESCE((
+        SELECT SUM(a.quantity_allocated) FROM warehouse_allocation a
+        WHERE a.stock_id = s.id
+    ), 0), 0))
+    FROM warehouse_stock s
+    JOIN partner_listings_partnerwarehouse pw ON pw.warehouse_id = s.warehouse_id
+    WHERE s.product_variant_id = partner_listings_partnerlisting.variant_id
+      AND pw.partner_id = partner_listings_partnerlisting.partner_id
+), 0)
+"""
+
+
+def offers_queryset(country):
+    return PartnerListing.objects.filter(
+        country=country,
+        status=ListingStatus.APPROVED,
+        partner__status=PartnerStatus.ACTIVE,
+        partner__regions__contains=[country],
+    )
+
+
+def get_offers(variant_ids, country) -> dict:
+    """Return ``{variant_id: [listing, ...]}``, best offer first.
+
+    Each listing carries ``available`` (units the partner can ship).
+    """
+    offers = defaultdict(list)
+    if not country or not variant_ids:
+        return offers
+    listings = (
+        offers_queryset(country)
+        .filter(variant_id__in=variant_ids)
+        .select_related("partner")
+        .annotate(available=RawSQL(_AVAILABLE_SQL, ()))
+        .order_by("variant_id", "price_amount", "lead_time_days", "partner__name", "pk")
+    )
+    for listing in listings:
+        offers[listing.variant_id].append(listing)
+    return offers
+
+
+@dataclass(frozen=True)
+class OfferSummary:
+    lowest_price: Money | None
+    partner_count: int
+    listing_count: int
+
+
+EMPTY_SUMMARY = OfferSummary(lowest_price=None, partner_count=0, listing_count=0)
+
+
+def get_offer_summaries(product_ids, country) -> dict:
+    """Return ``{product_id: OfferSummary}`` over the product's variants."""
+    if not country or not product_ids:
+        return {}
+    rows = (
+        offers_queryset(country)
+        .filter(variant__product_id__in=product_ids)
+        .values("variant__product_id", "currency")
+        .annotate(
+            lowest=Min("price_amount"),
+            partners=Count("partner_id", distinct=True),
+            listings=Count("pk"),
+        )
+        .order_by("variant__product_id", "currency")
+    )
+    summaries = {}
+    for row in rows:
+        product_id = row["variant__product_id"]
+        # One region has one currency; a second one would be a data error,
+        # and the first currency in order wins.
+        if product_id in summaries:
+            continue
+        summaries[product_id] = OfferSummary(
+            lowest_price=Money(row["lowest"], row["currency"]),
+            partner_count=row["partners"],
+            listing_count=row["listings"],
+        )
+    return summaries
+
+
+def get_stock_status(listing, available: int) -> str:
+    if available <= 0 or available < listing.min_order_quantity:
+        return OUT_OF_STOCK
+    if available <= listing.partner.low_stock_threshold:
+        return LOW_STOCK
+    return IN_STOCK
+
+
+def check_order_quantity(listing, quantity: int, field="quantity"):
+    """Refuse a quantity below the minimum or off the order multiple."""
+    if quantity < listing.min_order_quantity:
+        raise PartnerError(
+            PartnerErrorCode.BELOW_MINIMUM_ORDER_QUANTITY,
+            f"{listing.partner.name} sells this in at least "
+            f"{listing.min_order_quantity} units.",
+            field,
+        )
+    if quantity % listing.order_multiple:
+        raise PartnerError(
+            PartnerErrorCode.NOT_ORDER_MULTIPLE,
+            f"{listing.partner.name} sells this in multiples of "
+            f"{listing.order_multiple} units.",
+            field,
+        )
+
+
+def check_listing_available(listing, country, field="listingId"):
+    if (
+        listing.status != ListingStatus.APPROVED
+        or not listing.partner.is_active
+        or listing.country.code not in listing.partner.regions
+        or not listing.variant.product.is_published
+    ):
+        raise PartnerError(
+            PartnerErrorCode.LISTING_NOT_AVAILABLE,
+            "This offer is not available any more.",
+            field,
+        )
+    if listing.country.code != country:
+        raise PartnerError(
+            PartnerErrorCode.CHECKOUT_COUNTRY_MISMATCH,
+            f"This offer is for buyers in {listing.country.code}, the checkout "
+            f"ships to {country}.",
+            field,
+        )
+
+
+def check_line_stock(listing, quantity, field="quantity"):
+    if not listing.variant.track_inventory:
+        return
+    available = get_available_quantity(listing.partner_id, listing.variant_id)
+    if quantity > available:
+        raise PartnerError(
+            PartnerErrorCode.INSUFFICIENT_STOCK,
+            f"{listing.partner.name} has {available} units available.",
+            field,
+        )
+
+
+def get_line_listing_id(checkout_line):
+    data = checkout_line.data or {}
+    value = data.get(LINE_DATA_KEY)
+    return int(value) if value is not None else None
+
+
+def set_checkout_listing_lines(checkout, lines, *, replace=False):
+    """Add (or with ``replace``, set) quantities of chosen offers.
+
+    ``lines`` is a list of ``(listing_id, quantity)``. All lines are checked
+    before any is written; a quantity of 0 with ``replace`` removes the
+    line. The checkout row is locked so concurrent changes queue up.
+    """
+    from saleor.checkout.models import Checkout
+
+    with transaction.atomic():
+        checkout = Checkout.objects.select_for_update().get(pk=checkout.pk)
+        country = checkout.get_country()
+        listings = {
+            listing.pk: listing
+            for listing in PartnerListing.objects.select_related(
+                "partner", "variant__product"
+            ).filter(pk__in=[listing_id for listing_id, _ in lines])
+        }
+        existing = {}
+        for line in checkout.lines.all():
+            listing_id = get_line_listing_id(line)
+            if listing_id is not None:
+                existing[listing_id] = line
+        wanted = {}
+        for index, (listing_id, quantity) in enumerate(lines):
+            field = f"lines.{index}"
+            listing = listings.get(listing_id)
+            if listing is None:
+                raise PartnerError(
+                    PartnerErrorCode.NOT_FOUND, "No such offer.", f"{field}.listingId"
+                )
+            if quantity < 0 or (quantity == 0 and not replace):
+                raise PartnerError(
+                    PartnerErrorCode.INVALID,
+                    "The quantity must be positive.",
+                    f"{field}.quantity",
+                )
+            if listing.currency != checkout.currency:
+                raise PartnerError(
+                    PartnerErrorCode.CURRENCY_MISMATCH,
+                    f"This offer is in {listing.currency}, the checkout in "
+                    f"{checkout.currency}.",
+                    f"{field}.listingId",
+                )
+            current = existing.get(listing_id)
+            base = 0 if replace or current is None else current.quantity
+            new_quantity = wanted.get(listing_id, base) + quantity
+            if replace:
+                new_quantity = quantity
+            wanted[listing_id] = new_quantity
+            if new_quantity == 0:
+                continue
+            check_listing_available(listing, country, f"{field}.listingId")
+            check_order_quantity(listing, new_quantity, f"{field}.quantity")
+            check_line_stock(listing, new_quantity, f"{field}.quantity")
+
+        for listing_id, quantity in wanted.items():
+            line = existing.get(listing_id)
+            if quantity == 0:
+                if line is not None:
+                    line.delete()
+            elif line is None:
+                listing = listings[listing_id]
+                CheckoutLine.objects.create(
+                    checkout=checkout,
+                    variant=listing.variant,
+                    quantity=quantity,
+                    data={LINE_DATA_KEY: listing_id},
+                )
+            elif line.quantity != quantity:
+                line.quantity = quantity
+                line.save(update_fields=["quantity"])
+        update_checkout_quantity(checkout)
+    return checkout
+
+
+def get_line_listing(checkout_line):
+    """Return the listing a checkout line was bought from, cached on it."""
+    if hasattr(checkout_line, "_partner_listing"):
+        return checkout_line._partner_listing
+    listing_id = get_line_listing_id(checkout_line)
+    listing = None
+    if listing_id is not None:
+        listing = (
+            PartnerListing.objects.select_related("partner")
+            .filter(pk=listing_id)
+            .first()
+        )
+    checkout_line._partner_listing = listing
+    return listing
+
+
+def calculate_line_total(checkout_line):
+    """Price a line bought from a listing, or None for other lines."""
+    listing = get_line_listing(checkout_line)
+    if listing is None:
+        return None
+    total = Money(
+        listing.price_amount * Decimal(checkout_line.quantity), listing.currency
+    )
+    return quantize_price(TaxedMoney(net=total, gross=total), listing.currency)
+
+
+def validate_checkout_listing_lines(checkout):
+    """Check every offer in a checkout just before the order is placed."""
+    from saleor.core.exceptions import InsufficientStock
+
+    country = checkout.get_country()
+    for line in checkout.lines.select_related("variant__product"):
+        listing = get_line_listing(line)
+        if listing is None:
+            continue
+        listing.variant = line.variant
+        check_listing_available(listing, country)
+        check_order_quantity(listing, line.quantity)
+        try:
+            check_line_stock(listing, line.quantity)
+        except PartnerError as error:
+            raise InsufficientStock(line.variant) from error
