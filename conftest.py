@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.accounts",
     "tests.fixtures.catalog",
     "tests.fixtures.price_lists",
+    "tests.fixtures.partners",
 ]

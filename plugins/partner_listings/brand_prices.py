@@ -25,15 +25,9 @@ def _price_lists_installed():
 
 
 def _regional_context(country):
-    from plugins.price_lists.context import PricingContext
+    from plugins.price_lists.context import get_region_context
 
-    return PricingContext(
-        country=country,
-        company_id=None,
-        customer_group_ids=(),
-        channel=None,
-        at=timezone.now(),
-    )
+    return get_region_context(country, at=timezone.now())
 
 
 def _saleor_price(variant):
@@ -57,23 +51,22 @@ def get_brand_prices(variants, country) -> dict:
 
     context = _regional_context(country)
     resolved = resolve_prices([(variant, 1) for variant in variants], context)
-    if isinstance(resolved, dict):
-        results = [resolved.get(key) for key in _request_keys(variants)]
-    else:
-        results = list(resolved)
-    prices = {}
-    for variant, price in zip(variants, results, strict=True):
-        prices[variant.pk] = (
-            BrandPrice(Decimal(price.amount), price.currency)
-            if price is not None
-            else None
-        )
-    return prices
-
-
-def _request_keys(variants):
-    return [(variant, 1) for variant in variants]
+    return {
+        variant.pk: BrandPrice(Decimal(price.amount), price.currency)
+        if price is not None
+        else None
+        for variant, price in zip(variants, resolved, strict=True)
+    }
 
 
 def get_brand_price(variant, country) -> BrandPrice | None:
     return get_brand_prices([variant], country).get(variant.pk)
+
+
+def get_region_currency(country) -> str:
+    """The currency listings of a region are priced in."""
+    if not _price_lists_installed():
+        return settings.DEFAULT_CURRENCY
+    from plugins.price_lists.resolution import get_region_currency as region_currency
+
+    return region_currency(country)

@@ -25,12 +25,11 @@ import logging
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from saleor.product.models import ProductVariant
 
-from .brand_prices import get_brand_prices
+from .brand_prices import get_brand_prices, get_region_currency
 from .error_codes import PartnerError, PartnerErrorCode
 from .governance import BandBook, PriceVerdict, check_price, describe_verdict
 from .listings import MAX_PRICE, next_status
@@ -472,6 +471,7 @@ def _plan(partner, rows, result, tracker) -> _Plan:
         partner, [(entry[1], entry[0].country) for entry in pending if entry[5]]
     )
     now = timezone.now()
+    region_currencies = {}
     for row, variant_id, category_id, stocks, old, check in pending:
         stock_changes = []
         for warehouse_id, quantity in stocks.items():
@@ -503,9 +503,12 @@ def _plan(partner, rows, result, tracker) -> _Plan:
         brand_price = brand_prices.get((variant_id, row.country))
         currency = row.currency or (old[2] if old else None)
         if currency is None:
-            currency = (
-                brand_price.currency if brand_price else settings.DEFAULT_CURRENCY
-            )
+            if brand_price is not None:
+                currency = brand_price.currency
+            else:
+                if row.country not in region_currencies:
+                    region_currencies[row.country] = get_region_currency(row.country)
+                currency = region_currencies[row.country]
         if brand_price is not None and brand_price.currency != currency:
             result.errors.append(
                 _error(

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import webhooks
-from .brand_prices import get_brand_price
+from .brand_prices import get_brand_price, get_region_currency
 from .error_codes import PartnerError, PartnerErrorCode
 from .governance import BandBook, PriceVerdict, check_price, describe_verdict
 from .models import ListingStatus, PartnerListing
@@ -104,9 +104,7 @@ def check_listing_price(partner, variant, country, price, currency, book=None):
     if currency is None:
         currency = brand_price.currency if brand_price else None
     if currency is None:
-        from django.conf import settings
-
-        currency = settings.DEFAULT_CURRENCY
+        currency = get_region_currency(country)
     if brand_price is not None and brand_price.currency != currency:
         raise PartnerError(
             PartnerErrorCode.CURRENCY_MISMATCH,

@@ -1,8 +1,8 @@
 """The partner listings API, and its fields on Saleor's types."""
 
 import graphene
-from django.db.models import Q
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from saleor.graphql.checkout.types import CheckoutLine
 from saleor.graphql.core.fields import PrefetchingConnectionField
 from saleor.graphql.order.types import Order, OrderLine
@@ -54,6 +54,14 @@ from .types import (
 MAX_PAGE = 100
 
 
+class ConnectionField(PrefetchingConnectionField):
+    """Saleor's connection field, fitted to graphene-django 2.13's call."""
+
+    @classmethod
+    def resolve_connection(cls, connection, args, iterable, max_limit=None):
+        return super().resolve_connection(connection, args, iterable)
+
+
 def _pk(global_id, type_name):
     try:
         found, pk = graphene.Node.from_global_id(global_id)
@@ -76,7 +84,7 @@ def _scope_to_actor(actor, queryset, partner=None, field="partner"):
 
 
 class Query(graphene.ObjectType):
-    partners = PrefetchingConnectionField(
+    partners = ConnectionField(
         Partner,
         status=PartnerStatusEnum(),
         kind=PartnerKindEnum(),
@@ -89,7 +97,7 @@ class Query(graphene.ObjectType):
     my_partner = graphene.Field(
         Partner, description="The partner the signed-in user or app acts for."
     )
-    partner_listings = PrefetchingConnectionField(
+    partner_listings = ConnectionField(
         PartnerListing,
         partner=graphene.ID(),
         status=ListingStatusEnum(),
@@ -98,7 +106,7 @@ class Query(graphene.ObjectType):
         description="Listings: every one for the brand, its own for a partner.",
     )
     partner_listing = graphene.Field(PartnerListing, id=graphene.ID(required=True))
-    price_alerts = PrefetchingConnectionField(
+    price_alerts = ConnectionField(
         PriceAlert,
         partner=graphene.ID(),
         status=PriceAlertStatusEnum(),
@@ -116,7 +124,7 @@ class Query(graphene.ObjectType):
         offset=graphene.Int(default_value=0),
         description="Orders with lines sold by a partner, newest first.",
     )
-    partner_webhook_deliveries = PrefetchingConnectionField(
+    partner_webhook_deliveries = ConnectionField(
         PartnerWebhookDelivery,
         partner=graphene.ID(),
         status=DeliveryStatusEnum(),
