@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.catalog",
     "tests.fixtures.price_lists",
     "tests.fixtures.partners",
+    "tests.fixtures.demo",
 ]
