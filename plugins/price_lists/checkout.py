@@ -12,12 +12,20 @@ whenever the country may have changed.
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from prices import Money, TaxedMoney
+from saleor.checkout.error_codes import CheckoutErrorCode
+from saleor.core.taxes import zero_taxed_money
+from saleor.product.models import ProductVariant
 
 from .context import STOREFRONT_CHANNEL, PricingContext, get_buyer, normalize_country
+from .currencies import quantize_amount
 from .resolution import (
+    ListRule,
     ResolvedPrice,
     get_region_currency,
+    load_rules,
     resolve_prices,
 )
 
@@ -134,3 +142,130 @@ def resolve_checkout_line_prices(checkout, lines) -> dict[int, ResolvedPrice | N
 def resolve_brand_line_prices(checkout, lines) -> dict[int, ResolvedPrice | None]:
     """Return the brand price per unit of each line, by line id."""
     return resolve_line_prices(lines, get_brand_pricing_context(checkout))
+
+
+def get_unpriced_lines(checkout, lines) -> list:
+    """Return the lines that have no price for the checkout's buyer."""
+    lines = list(lines)
+    prices = resolve_checkout_line_prices(checkout, lines)
+    return [line for line in lines if prices[line.pk] is None]
+
+
+def price_not_available_error(checkout, lines) -> ValidationError:
+    skus = ", ".join(sorted(line.variant.sku for line in lines))
+    country = get_checkout_country(checkout)
+    return ValidationError(
+        {
+            "lines": ValidationError(
+                f"No price in {checkout.currency} for buyers in {country}: {skus}.",
+                code=CheckoutErrorCode.INVALID.value,
+                params={"skus": skus},
+            )
+        }
+    )
+
+
+def check_checkout_lines_priced(checkout) -> None:
+    """Raise ``ValidationError`` if a line has no price for the buyer."""
+    unpriced = get_unpriced_lines(checkout, checkout.lines.select_related("variant"))
+    if unpriced:
+        raise price_not_available_error(checkout, unpriced)
+
+
+class CheckoutPricingCache:
+    """Unit prices of checkout lines, resolved once per checkout.
+
+    Keyed by what the checkout's context depends on (its currency, user
+    and country), then by (variant, quantity): a line whose quantity
+    changed is resolved again.
+    """
+
+    def __init__(self):
+        self._rules: dict[tuple, tuple[PricingContext, list[ListRule]]] = {}
+        self._prices: dict[tuple, ResolvedPrice | None] = {}
+
+    def get_price(self, checkout, line) -> ResolvedPrice | None:
+        checkout_key = (
+            checkout.pk,
+            checkout.currency,
+            checkout.user_id,
+            get_checkout_country(checkout),
+        )
+        key = (*checkout_key, line.variant_id, line.quantity)
+        if key not in self._prices:
+            self._resolve(checkout, checkout_key, line)
+        return self._prices[key]
+
+    def _resolve(self, checkout, checkout_key, line):
+        if checkout_key not in self._rules:
+            context = get_checkout_pricing_context(checkout)
+            self._rules[checkout_key] = (context, load_rules(context))
+        context, rules = self._rules[checkout_key]
+
+        # Resolve every line of the checkout at once: Saleor asks for them
+        # one by one, right after each other.
+        pairs = {(line.variant_id, line.quantity)}
+        pairs.update(
+            checkout.lines.values_list("variant_id", "quantity") if checkout.pk else ()
+        )
+        variants = ProductVariant.objects.in_bulk({pair[0] for pair in pairs})
+        if line.variant_id not in variants:
+            variants[line.variant_id] = line.variant
+        pairs = sorted(pairs)
+        resolved = resolve_prices(
+            [(variants[variant_id], quantity) for variant_id, quantity in pairs],
+            context,
+            rules=rules,
+        )
+        for pair, price in zip(pairs, resolved, strict=True):
+            self._prices[(*checkout_key, *pair)] = price
+
+
+def calculate_checkout_line_total(line, previous_value, *, cache=None):
+    """Return the line's total at its unit price from the price lists.
+
+    Saleor's own total (its base price, its sales applied) stands when no
+    list prices the line; a line with no price at all cannot be priced.
+    """
+    checkout = line.checkout
+    cache = cache or CheckoutPricingCache()
+    price = cache.get_price(checkout, line)
+    if price is None:
+        raise price_not_available_error(checkout, [line])
+    if price.price_list_id is None:
+        return previous_value
+    total = Money(
+        quantize_amount(price.amount * line.quantity, price.currency), price.currency
+    )
+    return TaxedMoney(net=total, gross=total)
+
+
+def calculate_checkout_shipping(checkout, previous_value):
+    """Return no shipping price for a method in another currency.
+
+    Such a method is removed when the checkout changes currency, and
+    Saleor refuses to complete a checkout whose method does not apply; it
+    can only be seen between the two.
+    """
+    if previous_value.currency != checkout.currency:
+        return zero_taxed_money(checkout.currency)
+    return previous_value
+
+
+def check_checkout_before_order(checkout) -> None:
+    """Refuse to place an order priced otherwise than the checkout shows."""
+    expected = get_expected_currency(checkout)
+    if expected != checkout.currency:
+        raise ValidationError(
+            f"Buyers in {get_checkout_country(checkout)} pay in {expected}; "
+            f"update the checkout's address to reprice it.",
+            code=CheckoutErrorCode.INVALID.value,
+        )
+    payment = checkout.get_last_active_payment()
+    if payment is not None and payment.currency != checkout.currency:
+        raise ValidationError(
+            f"The payment is in {payment.currency}, the checkout in "
+            f"{checkout.currency}.",
+            code=CheckoutErrorCode.PAYMENT_ERROR.value,
+        )
+    check_checkout_lines_priced(checkout)

@@ -51,6 +51,13 @@ class PricingContext:
     at: datetime
     currency: str | None = None
 
+    def __post_init__(self):
+        # Callers may pass any iterable of ids; the context stays hashable.
+        if not isinstance(self.customer_group_ids, frozenset):
+            groups = frozenset(self.customer_group_ids or ())
+            object.__setattr__(self, "customer_group_ids", groups)
+        object.__setattr__(self, "country", normalize_country(self.country))
+
     def with_currency(self, currency: str | None) -> "PricingContext":
         return replace(self, currency=currency)
 

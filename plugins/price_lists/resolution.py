@@ -122,7 +122,7 @@ def get_specificity(rule: ListRule, context: PricingContext) -> Specificity | No
     if rule.restricted:
         if context.company_id is not None and context.company_id in rule.company_ids:
             return Specificity.COMPANY
-        if rule.customer_group_ids & context.customer_group_ids:
+        if not rule.customer_group_ids.isdisjoint(context.customer_group_ids):
             return Specificity.CUSTOMER_GROUP
         return None
     return Specificity.REGION_DEFAULT if rule.is_default else Specificity.COUNTRY
@@ -135,7 +135,7 @@ def select_tier(tiers: Tiers, quantity: int) -> tuple[int, Decimal] | None:
 
 
 def select_price(
-    rules: Iterable[ListRule],
+    rules: Mapping[int, ListRule],
     tiers_by_list: Mapping[int, Tiers],
     *,
     base_price: tuple[Decimal, str] | None,
@@ -145,17 +145,21 @@ def select_price(
 ) -> ResolvedPrice | None:
     """Apply the resolution rule to one variant and quantity.
 
-    ``tiers_by_list`` maps a list id to the list's tiers for the variant;
-    ``base_price`` is Saleor's (amount, currency) for it.
+    ``rules`` maps a list id to the list; ``tiers_by_list`` maps a list id
+    to that list's tiers for the variant (lists without any are ignored);
+    ``base_price`` is Saleor's (amount, currency) for the variant, or
+    ``None`` when unknown; ``region_currency`` the currency of the
+    context's country.
     """
     best_key = None
     best = None
-    for rule in rules:
-        specificity = get_specificity(rule, context)
-        if specificity is None:
-            continue
-        tier = select_tier(tiers_by_list.get(rule.id, ()), quantity)
+    for list_id, tiers in tiers_by_list.items():
+        tier = select_tier(tiers, quantity)
         if tier is None:
+            continue
+        rule = rules.get(list_id)
+        specificity = get_specificity(rule, context) if rule else None
+        if specificity is None:
             continue
         key = (specificity, rule.priority, rule.starts_at or _EARLIEST, rule.id)
         if best_key is None or key > best_key:
@@ -297,6 +301,58 @@ def load_base_prices(variants) -> dict[int, tuple[Decimal, str]]:
     return prices
 
 
+class PriceBook:
+    """Everything needed to price some variants for a context, loaded once.
+
+    Holds the lists that may match the context, their entries for the
+    variants up to ``max_quantity`` and, loaded when first needed, the
+    variants' base prices. ``price`` applies ``select_price``; it may also
+    price for a narrower context (fewer buyers, no channel, same country
+    and moment), such as the brand price of the region.
+    """
+
+    def __init__(self, context, variants, max_quantity, *, rules=None):
+        if rules is None:
+            rules = load_rules(context)
+        self.context = context
+        self.rules = {rule.id: rule for rule in rules}
+        self.region_currency = (
+            next(iter(self.rules.values())).currency if rules else None
+        )
+        if self.region_currency is None:
+            self.region_currency = context.currency or get_region_currency(
+                context.country
+            )
+        self.variants = {variant.pk: variant for variant in variants}
+        self.tiers = load_tiers(rules, self.variants, max_quantity)
+        self._base_prices = None
+
+    def _get_base_prices(self):
+        if self._base_prices is None:
+            self._base_prices = load_base_prices(self.variants.values())
+        return self._base_prices
+
+    def price(self, variant_id, quantity, context=None) -> ResolvedPrice | None:
+        """Return the unit price of a variant; ``None`` if it has none."""
+        if quantity < 1:
+            raise ValueError(f"A quantity must be at least 1, got {quantity}.")
+        context = context or self.context
+        tiers = self.tiers.get(variant_id, _NO_TIERS)
+        arguments = {
+            "region_currency": self.region_currency,
+            "context": context,
+            "quantity": quantity,
+        }
+        price = select_price(self.rules, tiers, base_price=None, **arguments)
+        if price is not None:
+            return price
+        base_price = self._get_base_prices().get(variant_id)
+        return select_price(self.rules, tiers, base_price=base_price, **arguments)
+
+
+_NO_TIERS: dict = {}
+
+
 def resolve_prices(
     requests: Sequence[tuple["object", int]],
     context: PricingContext,
@@ -308,37 +364,18 @@ def resolve_prices(
     Returns one ``ResolvedPrice`` per request, in order, or ``None`` where
     the variant has no price for the context (see ``PriceNotAvailable``).
     Runs at most four queries whatever the number of requests: the lists,
-    their entries, the products' base prices and, when no list matches,
-    the region's currency.
+    their entries, the base prices of the variants no list prices and,
+    when no list matches, the region's currency.
     """
     if not requests:
         return []
-    for _variant, quantity in requests:
-        if quantity < 1:
-            raise ValueError(f"A quantity must be at least 1, got {quantity}.")
-
-    if rules is None:
-        rules = load_rules(context)
-    region_currency = rules[0].currency if rules else None
-    if region_currency is None and context.currency is None:
-        region_currency = get_region_currency(context.country)
-    variants = {variant.pk: variant for variant, _quantity in requests}
-    max_quantity = max(quantity for _variant, quantity in requests)
-    tiers = load_tiers(rules, variants, max_quantity)
-    base_prices = load_base_prices(variants.values())
-
-    empty = {}
-    return [
-        select_price(
-            rules,
-            tiers.get(variant.pk, empty),
-            base_price=base_prices.get(variant.pk),
-            region_currency=region_currency or context.currency,
-            context=context,
-            quantity=quantity,
-        )
-        for variant, quantity in requests
-    ]
+    book = PriceBook(
+        context,
+        [variant for variant, _quantity in requests],
+        max(quantity for _variant, quantity in requests),
+        rules=rules,
+    )
+    return [book.price(variant.pk, quantity) for variant, quantity in requests]
 
 
 def resolve_price(variant, context: PricingContext, quantity: int = 1) -> ResolvedPrice:

@@ -1,10 +1,7 @@
 from decimal import Decimal
 
-import pytest
-
-from plugins.price_lists.context import PricingContext, get_region_context
-from plugins.price_lists.exceptions import PriceNotAvailable
-from plugins.price_lists.resolution import resolve_price, resolve_prices
+from plugins.price_lists.context import get_region_context
+from plugins.price_lists.resolution import resolve_price
 
 
 def test_resolve_price_uses_region_default_list(variant, regional_price_lists):
