@@ -114,7 +114,9 @@ def test_listing_create_by_member_waits_for_review_with_stock(
     assert listing["priceCheck"] is None
     assert listing["price"] == {"amount": 185.0, "currency": "BRL"}
     assert listing["partner"]["slug"] == partner_a.slug
-    assert listing["stocks"] == [{"warehouse": {"slug": "alfa-campinas"}, "quantity": 40}]
+    assert listing["stocks"] == [
+        {"warehouse": {"slug": "alfa-campinas"}, "quantity": 40}
+    ]
 
 
 def test_listing_create_auto_approved_partner_in_band_is_approved(
@@ -338,7 +340,12 @@ def test_listing_update_of_other_partner_is_refused_and_changes_nothing(
     assert [e["code"] for e in delete["errors"]] == ["PERMISSION_DENIED"]
     listing.refresh_from_db()
     assert listing.price_amount == Decimal("190.00")
-    assert Stock.objects.get(product_variant=priced_variant, warehouse__slug="alfa-campinas").quantity == 10
+    assert (
+        Stock.objects.get(
+            product_variant=priced_variant, warehouse__slug="alfa-campinas"
+        ).quantity
+        == 10
+    )
 
 
 def test_partner_listings_query_shows_only_own_listings(
@@ -369,7 +376,10 @@ def test_listing_update_price_in_band_keeps_listing_approved(
     # when
     data = ApiClient(user=member_a).execute(
         LISTING_UPDATE,
-        {"id": listing_id(listing), "input": {"price": "200.00", "minOrderQuantity": 6}},
+        {
+            "id": listing_id(listing),
+            "input": {"price": "200.00", "minOrderQuantity": 6},
+        },
     )["partnerListingUpdate"]
 
     # then
@@ -469,7 +479,9 @@ def test_listing_approve_by_partner_member_is_refused(
     )
 
     # when
-    data = ApiClient(user=member_a).execute(LISTING_APPROVE, {"id": listing_id(listing)})
+    data = ApiClient(user=member_a).execute(
+        LISTING_APPROVE, {"id": listing_id(listing)}
+    )
 
     # then
     errors = data["partnerListingApprove"]["errors"]
