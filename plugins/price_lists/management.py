@@ -79,7 +79,7 @@ def _clean_list(price_list, data, *, creating):
         price_list.name = name
     if "slug" in data or creating:
         slug = slugify(data.get("slug") or price_list.name)
-        if not slug:
+        if not slug and price_list.name:
             fail("A price list needs a slug.", PriceListErrorCode.REQUIRED, "slug")
         elif PriceList.objects.filter(slug=slug).exclude(pk=price_list.pk).exists():
             fail(

@@ -1,7 +1,7 @@
 import graphene
 from django.db.models import Q
 from saleor.core.permissions import AccountPermissions
-from saleor.graphql.core.fields import PrefetchingConnectionField
+from saleor.graphql.core.fields import FilterInputConnectionField
 from saleor.graphql.decorators import one_of_permissions_required
 
 from .. import models
@@ -16,12 +16,12 @@ _STAFF_PERMISSIONS = (
 
 
 class Query(graphene.ObjectType):
-    companies = PrefetchingConnectionField(
+    companies = FilterInputConnectionField(
         Company,
         search=graphene.String(description="Part of a name, slug or tax id."),
         description="List of buyer companies.",
     )
-    customer_groups = PrefetchingConnectionField(
+    customer_groups = FilterInputConnectionField(
         CustomerGroup, description="List of customer groups."
     )
 

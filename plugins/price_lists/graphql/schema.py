@@ -13,7 +13,6 @@ from saleor.graphql.account.enums import CountryCodeEnum
 from saleor.graphql.checkout.types import Checkout, CheckoutLine
 from saleor.graphql.core.fields import (
     FilterInputConnectionField,
-    PrefetchingConnectionField,
 )
 from saleor.graphql.core.types import Money, TaxedMoney
 from saleor.graphql.decorators import permission_required
@@ -162,7 +161,7 @@ _saleor_products = ProductQueries._meta.fields["products"]
 
 
 class Query(graphene.ObjectType):
-    price_lists = PrefetchingConnectionField(
+    price_lists = FilterInputConnectionField(
         PriceList,
         country=graphene.Argument(CountryCodeEnum, description="Lists covering it."),
         currency=graphene.String(description="Lists in this currency."),
@@ -207,7 +206,7 @@ class Query(graphene.ObjectType):
         channel=_channel_argument(),
         description="Look up a product variant by ID, priced for `country`.",
     )
-    product_variants = PrefetchingConnectionField(
+    product_variants = FilterInputConnectionField(
         ProductVariant,
         ids=graphene.List(
             graphene.ID, description="Filter product variants by given IDs."

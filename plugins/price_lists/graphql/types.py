@@ -2,7 +2,7 @@ import graphene
 from graphene import relay
 from prices import Money as Price
 from saleor.graphql.core.connection import CountableDjangoObjectType
-from saleor.graphql.core.fields import PrefetchingConnectionField
+from saleor.graphql.core.fields import FilterInputConnectionField
 from saleor.graphql.core.types import Money, TaxedMoney
 from saleor.graphql.core.types.common import CountryDisplay, Error
 from saleor.graphql.product.types import ProductVariant
@@ -66,7 +66,7 @@ class PriceList(CountableDjangoObjectType):
         required=True,
         description="Customer groups the list is for; none means every buyer.",
     )
-    entries = PrefetchingConnectionField(
+    entries = FilterInputConnectionField(
         PriceListEntry,
         sku=graphene.String(description="Only the entries of this SKU."),
         description="The list's prices, by variant and minimum quantity.",

@@ -1,22 +1,26 @@
 import graphene
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from saleor.graphql.core.mutations import BaseMutation
+from saleor.graphql.core.types.common import Error
 
 from ...exceptions import PriceListError, PriceListErrors
 from ...permissions import PriceListPermissions
 from ..types import PriceListError as PriceListErrorType
 
 
-def to_validation_error(errors: list[PriceListError]) -> ValidationError:
-    """Turn domain errors into the ``ValidationError`` Saleor reports."""
-    by_field = {}
-    for error in errors:
-        by_field.setdefault(error.field or NON_FIELD_ERRORS, []).append(
-            ValidationError(
-                error.message, code=error.code.value, params={"row": error.row}
-            )
+def to_typed_errors(errors: list[PriceListError]) -> list:
+    """Return the (error, code, params) triples Saleor's mutations report.
+
+    Saleor's own conversion from ``ValidationError`` maps codes it does not
+    know to "invalid"; the plugin's codes are passed as they are.
+    """
+    return [
+        (
+            Error(field=error.field, message=error.message),
+            error.code.value,
+            {"row": error.row},
         )
-    return ValidationError(by_field)
+        for error in errors
+    ]
 
 
 def to_error_types(errors: list[PriceListError]) -> list[PriceListErrorType]:
@@ -56,9 +60,9 @@ class PriceListMutation(BaseMutation):
         try:
             return super().mutate(root, info, **data)
         except PriceListErrors as errors:
-            return cls.handle_errors(to_validation_error(errors.errors))
+            return cls.handle_typed_errors(to_typed_errors(errors.errors))
         except PriceListError as error:
-            return cls.handle_errors(to_validation_error([error]))
+            return cls.handle_typed_errors(to_typed_errors([error]))
 
     @classmethod
     def handle_typed_errors(cls, errors, **extra):

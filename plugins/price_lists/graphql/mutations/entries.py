@@ -67,7 +67,9 @@ def _to_rows(entries):
 
 class _EntriesWrite(PriceListMutation):
     price_list = graphene.Field(PriceList, description="The price list written to.")
-    count = graphene.Int(required=True, description="Number of entries written.")
+    count = graphene.Int(
+        required=True, default_value=0, description="Number of entries written."
+    )
 
     class Meta:
         abstract = True
@@ -141,13 +143,23 @@ class PriceListEntriesImport(_EntriesWrite):
                 field="file",
             )
         if upload is not None:
-            text = upload.read()
+            # Saleor's Upload names the multipart part that holds the file.
+            file = info.context.FILES.get(upload)
+            if file is None:
+                raise PriceListError(
+                    "The request holds no file under that name.",
+                    code=PriceListErrorCode.REQUIRED,
+                    field="file",
+                )
+            text = file.read()
         return cls.write(info, price_list_id, parse_entries_csv(text), mode)
 
 
 class PriceListEntriesBulkDelete(PriceListMutation):
     price_list = graphene.Field(PriceList, description="The price list.")
-    count = graphene.Int(required=True, description="Number of entries deleted.")
+    count = graphene.Int(
+        required=True, default_value=0, description="Number of entries deleted."
+    )
 
     class Arguments:
         price_list_id = graphene.ID(required=True, description="ID of the list.")
