@@ -48,7 +48,7 @@ def find_postgres_bin_dir() -> Path:
             return candidate
     raise EmbeddedDatabaseError(
         "No PostgreSQL server binaries (initdb, pg_ctl) were found. Install "
-        "PostgreSQL 13 or newer (Debian/Ubuntu: `apt-get install postgresql`; "
+        "PostgreSQL 14 or newer (Debian/Ubuntu: `apt-get install postgresql`; "
         "macOS: `brew install postgresql`), point POSTGRES_BIN_DIR at its "
         "bin directory, or set DATABASE_URL to a PostgreSQL server."
     )
@@ -186,8 +186,10 @@ class EmbeddedPostgres:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
+        # Not ``with connection``: that opens a transaction, and CREATE
+        # DATABASE refuses to run inside one.
         connection.autocommit = True
-        with connection, connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
             )

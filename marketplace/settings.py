@@ -103,6 +103,22 @@ if DEFAULT_CURRENCY not in AVAILABLE_CURRENCIES:
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(VAR_DIR / "media"))
 STATIC_ROOT = os.environ.get("STATIC_ROOT", str(VAR_DIR / "static"))
 SERVE_MEDIA = get_bool("SERVE_MEDIA", DEBUG or DEMO_MODE)
+# saleor.settings chooses S3 or GCS through DEFAULT_FILE_STORAGE and
+# STATICFILES_STORAGE when a bucket is configured; Django 5.1 reads neither
+# name any more, so they are carried over into STORAGES.
+STORAGES = {
+    "default": {
+        "BACKEND": globals().pop(
+            "DEFAULT_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"
+        )
+    },
+    "staticfiles": {
+        "BACKEND": globals().pop(
+            "STATICFILES_STORAGE",
+            "django.contrib.staticfiles.storage.StaticFilesStorage",
+        )
+    },
+}
 VERSATILEIMAGEFIELD_SETTINGS = {
     "create_images_on_demand": get_bool("CREATE_IMAGES_ON_DEMAND", DEBUG or DEMO_MODE)
 }

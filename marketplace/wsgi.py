@@ -1,6 +1,6 @@
 """WSGI entry point of the marketplace.
 
-Saleor's own ``saleor.wsgi`` warms up with a request Django 4.2 refuses and
+Saleor's own ``saleor.wsgi`` warms up with a request Django 4.2 and later refuse and
 defaults to Saleor's settings; this one loads the marketplace's settings
 and the application eagerly instead, so a worker is ready when it accepts.
 """

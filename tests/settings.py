@@ -2,9 +2,7 @@
 
 import os
 
-os.environ.setdefault(
-    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/marketplace"
-)
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/marketplace")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("MARKETPLACE_EXTRA_APPS", "tests.schema_plugin")
 
