@@ -6,5 +6,6 @@ pytest_plugins = [
     "tests.fixtures.catalog",
     "tests.fixtures.price_lists",
     "tests.fixtures.partners",
+    "tests.fixtures.orders",
     "tests.fixtures.demo",
 ]
