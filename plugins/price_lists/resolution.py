@@ -390,3 +390,24 @@ def resolve_price(variant, context: PricingContext, quantity: int = 1) -> Resolv
             variant_id=variant.pk,
         )
     return price
+
+
+def resolve_many(
+    requests: Sequence[tuple["object", PricingContext, int]],
+) -> list[ResolvedPrice | None]:
+    """Resolve (variant, context, quantity) rows of several buyers at once.
+
+    Rows are grouped by context: the queries are those of ``resolve_prices``
+    once per distinct context, whatever the number of rows.
+    """
+    by_context = defaultdict(list)
+    for position, (variant, context, quantity) in enumerate(requests):
+        by_context[context].append((position, variant, quantity))
+    results: list[ResolvedPrice | None] = [None] * len(requests)
+    for context, rows in by_context.items():
+        prices = resolve_prices(
+            [(variant, quantity) for _, variant, quantity in rows], context
+        )
+        for (position, _variant, _quantity), price in zip(rows, prices, strict=True):
+            results[position] = price
+    return results
