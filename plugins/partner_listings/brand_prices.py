@@ -30,13 +30,25 @@ def _regional_context(country):
     return get_region_context(country, at=timezone.now())
 
 
-def _saleor_price(variant):
-    amount = variant.price_override_amount
-    if amount is None:
-        amount = variant.product.price_amount
-    if amount is None:
-        return None
-    return BrandPrice(Decimal(amount), settings.DEFAULT_CURRENCY)
+def _saleor_prices(variants):
+    from saleor.product.models import Product
+
+    product_prices = dict(
+        Product.objects.filter(
+            pk__in={variant.product_id for variant in variants}
+        ).values_list("pk", "price_amount")
+    )
+    prices = {}
+    for variant in variants:
+        amount = variant.price_override_amount
+        if amount is None:
+            amount = product_prices.get(variant.product_id)
+        prices[variant.pk] = (
+            BrandPrice(Decimal(amount), settings.DEFAULT_CURRENCY)
+            if amount is not None
+            else None
+        )
+    return prices
 
 
 def get_brand_prices(variants, country) -> dict:
@@ -45,7 +57,7 @@ def get_brand_prices(variants, country) -> dict:
     if not variants:
         return {}
     if not _price_lists_installed():
-        return {variant.pk: _saleor_price(variant) for variant in variants}
+        return _saleor_prices(variants)
 
     from plugins.price_lists.resolution import resolve_prices
 
