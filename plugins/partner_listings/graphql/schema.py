@@ -1,8 +1,8 @@
 """The partner listings API, and its fields on Saleor's types."""
 
 import graphene
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from graphql_jwt.exceptions import PermissionDenied
 from saleor.graphql.checkout.types import CheckoutLine
 from saleor.graphql.core.fields import PrefetchingConnectionField
 from saleor.graphql.order.types import Order, OrderLine
