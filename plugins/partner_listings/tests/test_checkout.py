@@ -432,3 +432,32 @@ def test_order_line_price_is_the_listing_price_not_the_price_list(
     # then
     [line] = data["order"]["lines"]
     assert Decimal(str(line["unitPrice"]["gross"]["amount"])) == Decimal("180.5")
+
+
+def test_order_notifies_partner_of_routed_lines_and_low_stock(
+    user_api_client,
+    offers,
+    partner_a,
+    webhook_receiver,
+    django_capture_on_commit_callbacks,
+):
+    # given: partner A has 30 drills and calls 5 "low"
+    drill_a, _, _ = offers
+    partner_a.webhook_url = webhook_receiver.url
+    partner_a.save()
+    checkout_id = create_checkout(user_api_client)
+    add_lines(user_api_client, checkout_id, [(drill_a, 26)])
+
+    # when
+    place_order(user_api_client, checkout_id, django_capture_on_commit_callbacks)
+
+    # then
+    events = {event["event"]: event for event in webhook_receiver.events()}
+    assert sorted(events) == ["order_lines.routed", "stock.low"]
+    [line] = events["order_lines.routed"]["data"]["lines"]
+    assert (line["sku"], line["quantity"], line["unit_price"]) == (
+        "SKU-IMPACT-DRILL",
+        26,
+        "180.50",
+    )
+    assert events["stock.low"]["data"]["available"] == 4
