@@ -122,6 +122,34 @@ def _patch_signal_providing_args():
     Signal.__init__ = compatible_init
 
 
+def _patch_django_filter_choices():
+    # django-filter 2.4 (Saleor caps it below 3) wraps ChoiceField's
+    # _get_choices/_set_choices, which Django 5.0 replaced by a property.
+    from django import forms
+    from django_filters import fields
+
+    if hasattr(forms.ChoiceField, "_set_choices"):
+        return
+    mixin = fields.ChoiceIteratorMixin
+
+    def parent_choices(field):
+        classes = type(field).__mro__
+        for klass in classes[classes.index(mixin) + 1 :]:
+            if "choices" in vars(klass):
+                return vars(klass)["choices"]
+        raise AttributeError("choices")
+
+    def get_choices(self):
+        return parent_choices(self).fget(self)
+
+    def set_choices(self, value):
+        parent_choices(self).fset(self, value)
+        value = self.iterator(self, self._choices)
+        self._choices = self.widget.choices = value
+
+    mixin.choices = property(get_choices, set_choices)
+
+
 SHIMS = [
     Shim(
         "bound_field",
@@ -158,6 +186,12 @@ SHIMS = [
         "graphql_jwt.signals builds Signal(providing_args=...), an argument "
         "removed in Django 4.0.",
         _patch_signal_providing_args,
+    ),
+    Shim(
+        "django_filter_choices",
+        "django-filter 2.4 extends ChoiceField._set_choices, which Django 5.0 "
+        "removed: every filtered query (products(filter: ...)) fails.",
+        _patch_django_filter_choices,
     ),
 ]
 

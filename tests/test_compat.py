@@ -44,6 +44,14 @@ SHIM_PROBES = {
         "import saleor.data_feeds.urls",
         "cannot import name 'url'",
     ),
+    "django_filter_choices": (
+        """
+        from django_filters.fields import ChoiceField
+        field = ChoiceField(choices=[("a", "A")], null_label="None")
+        assert [value for value, _ in field.choices] == ["", "null", "a"]
+        """,
+        "no attribute '_set_choices'",
+    ),
     "signal_providing_args": (
         "import graphql_jwt.signals",
         "providing_args",
