@@ -10,7 +10,7 @@ from saleor.order.actions import create_fulfillments
 from saleor.order.models import Order
 
 from .error_codes import PartnerError, PartnerErrorCode
-from .models import OrderLineRoute
+from .models import OrderLineRoute, PartnerWarehouse
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,11 @@ def fulfill_partner_lines(actor, order_id, lines, *, notify_customer=True):
 
 
 def _first_partner_warehouse(partner):
-    hold = partner.held_warehouses.order_by("pk").first()
+    hold = (
+        PartnerWarehouse.objects.filter(partner_id=partner.stock_partner_id)
+        .order_by("pk")
+        .first()
+    )
     if hold is None:
         raise PartnerError(
             PartnerErrorCode.WAREHOUSE_NOT_OWNED,

@@ -56,6 +56,18 @@ class Partner(models.Model):
         default="",
         help_text="Reference of the account the partner is paid to.",
     )
+    stock_source = models.ForeignKey(
+        "self",
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=(
+            "The partner whose warehouses ship this partner's orders, for a "
+            "partner without stock of its own (a representative selling the "
+            "brand's stock); empty for the partner itself."
+        ),
+    )
     auto_approve_listings = models.BooleanField(default=False)
     low_stock_threshold = models.PositiveIntegerField(default=5)
     webhook_url = models.URLField(max_length=500, blank=True, default="")
@@ -87,6 +99,10 @@ class Partner(models.Model):
     @property
     def is_brand(self):
         return self.kind == PartnerKind.BRAND
+
+    @property
+    def stock_partner_id(self):
+        return self.stock_source_id or self.pk
 
 
 class PartnerWarehouse(models.Model):

@@ -29,8 +29,9 @@ IN_STOCK = "IN_STOCK"
 LOW_STOCK = "LOW_STOCK"
 OUT_OF_STOCK = "OUT_OF_STOCK"
 
-# Available stock of the listing's partner for the listing's variant, per
-# stock row (an over-allocated row does not hide stock in another).
+# Available stock of the listing's partner (or of its stock source) for the
+# listing's variant, per stock row (an over-allocated row does not hide
+# stock in another).
 _AVAILABLE_SQL = """
 COALESCE((
     SELECT SUM(GREATEST(s.quantity - COALESCE((
@@ -40,7 +41,10 @@ COALESCE((
     FROM warehouse_stock s
     JOIN partner_listings_partnerwarehouse pw ON pw.warehouse_id = s.warehouse_id
     WHERE s.product_variant_id = partner_listings_partnerlisting.variant_id
-      AND pw.partner_id = partner_listings_partnerlisting.partner_id
+      AND pw.partner_id = (
+          SELECT COALESCE(p.stock_source_id, p.id) FROM partner_listings_partner p
+          WHERE p.id = partner_listings_partnerlisting.partner_id
+      )
 ), 0)
 """
 

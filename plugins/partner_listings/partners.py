@@ -38,6 +38,8 @@ class PartnerData:
     auto_approve_listings: bool | None = None
     low_stock_threshold: int | None = None
     webhook_url: str | None = None
+    stock_source: Partner | None = None
+    clear_stock_source: bool = False
 
 
 def _clean_regions(regions):
@@ -119,6 +121,17 @@ def _apply(partner: Partner, data: PartnerData):
         partner.low_stock_threshold = data.low_stock_threshold
     if data.webhook_url is not None:
         partner.webhook_url = _clean_webhook_url(data.webhook_url)
+    if data.clear_stock_source:
+        partner.stock_source = None
+    elif data.stock_source is not None:
+        source = data.stock_source
+        if source.pk == partner.pk or source.stock_source_id is not None:
+            raise PartnerError(
+                PartnerErrorCode.INVALID,
+                "A stock source must be another partner with stock of its own.",
+                "stockSource",
+            )
+        partner.stock_source = source
 
 
 def _set_warehouses(partner, warehouse_ids):

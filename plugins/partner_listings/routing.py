@@ -25,7 +25,7 @@ from .models import (
     PartnerWarehouse,
 )
 from .offers import get_line_listing_id
-from .stocks import get_available_quantities
+from .stocks import get_available_quantities, get_stock_sources
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,8 @@ def route_order(order):
 
 
 def allocate_partner_stocks(routes):
-    """Allocate each routed line from its partner's warehouses.
+    """Allocate each routed line from its partner's warehouses (or those of
+    the partner it sells the stock of).
 
     Stock rows are locked in primary key order (as Saleor locks them), the
     allocation Saleor made for the line is dropped first, and a partner
@@ -118,7 +119,8 @@ def allocate_partner_stocks(routes):
         order_line__in=[route.order_line for route in tracked]
     ).delete()
     variant_ids = {route.order_line.variant_id for route in tracked}
-    partner_ids = {route.partner_id for route in tracked}
+    sources = get_stock_sources({route.partner_id for route in tracked})
+    partner_ids = set(sources.values())
     stocks = list(
         Stock.objects.select_for_update(of=("self",))
         .filter(
@@ -145,7 +147,7 @@ def allocate_partner_stocks(routes):
     for route in tracked:
         line = route.order_line
         needed = line.quantity
-        for stock in by_pair[(route.partner_id, line.variant_id)]:
+        for stock in by_pair[(sources[route.partner_id], line.variant_id)]:
             free = stock.quantity - (allocated.get(stock.pk) or 0)
             take = min(max(free, 0), needed)
             if take <= 0:

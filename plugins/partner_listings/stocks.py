@@ -7,7 +7,7 @@ from django.db.models import Sum
 from saleor.warehouse.models import Allocation, Stock
 
 from .error_codes import PartnerError, PartnerErrorCode
-from .models import PartnerWarehouse
+from .models import Partner, PartnerWarehouse
 
 
 def get_partner_warehouse_ids(partner) -> set:
@@ -90,12 +90,12 @@ def get_available_quantities(pairs) -> dict:
     pairs = list(pairs)
     if not pairs:
         return {}
-    partner_ids = {partner_id for partner_id, _ in pairs}
+    sources = get_stock_sources({partner_id for partner_id, _ in pairs})
     variant_ids = {variant_id for _, variant_id in pairs}
     rows = (
         Stock.objects.filter(
             product_variant_id__in=variant_ids,
-            warehouse__partner_hold__partner_id__in=partner_ids,
+            warehouse__partner_hold__partner_id__in=set(sources.values()),
         )
         .annotate(allocated=Sum("allocations__quantity_allocated"))
         .values_list(
@@ -108,7 +108,18 @@ def get_available_quantities(pairs) -> dict:
     available = defaultdict(int)
     for partner_id, variant_id, quantity, allocated in rows:
         available[(partner_id, variant_id)] += max(quantity - (allocated or 0), 0)
-    return {pair: available.get(pair, 0) for pair in pairs}
+    return {
+        (partner_id, variant_id): available.get((sources[partner_id], variant_id), 0)
+        for partner_id, variant_id in pairs
+    }
+
+
+def get_stock_sources(partner_ids) -> dict:
+    """Return ``{partner_id: id of the partner whose stock it sells}``."""
+    rows = Partner.objects.filter(pk__in=partner_ids).values_list(
+        "pk", "stock_source_id"
+    )
+    return {pk: source or pk for pk, source in rows}
 
 
 def get_available_quantity(partner_id, variant_id) -> int:

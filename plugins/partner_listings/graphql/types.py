@@ -98,6 +98,9 @@ class Partner(CountableDjangoObjectType):
         description="Key of the HMAC-SHA256 webhook signature (owners only)."
     )
     members = graphene.List(graphene.NonNull(PartnerMember))
+    stock_source = graphene.Field(
+        lambda: Partner, description="Partner whose stock this partner sells."
+    )
 
     class Meta:
         model = models.Partner
@@ -138,6 +141,8 @@ class Partner(CountableDjangoObjectType):
     resolve_members = staticmethod(
         _private(lambda root, _info: list(root.members.select_related("user")))
     )
+
+    resolve_stock_source = staticmethod(_private(lambda root, _info: root.stock_source))
 
     @staticmethod
     def resolve_webhook_secret(root, info):
@@ -259,10 +264,13 @@ class PartnerListing(CountableDjangoObjectType):
     def resolve_stocks(root, info):
         if not can_view_partner(get_actor(info.context), root.partner_id):
             return None
+        from ..stocks import get_stock_sources
+
+        source_id = get_stock_sources([root.partner_id])[root.partner_id]
         stocks = (
             Stock.objects.filter(
                 product_variant_id=root.variant_id,
-                warehouse__partner_hold__partner_id=root.partner_id,
+                warehouse__partner_hold__partner_id=source_id,
             )
             .select_related("warehouse")
             .order_by("warehouse__name")

@@ -461,3 +461,38 @@ def test_order_notifies_partner_of_routed_lines_and_low_stock(
         "180.50",
     )
     assert events["stock.low"]["data"]["available"] == 4
+
+
+def test_representative_sells_from_stock_source(
+    user_api_client,
+    variant,
+    brand_partner,
+    warehouse,
+    django_capture_on_commit_callbacks,
+):
+    # given: a representative without warehouses sells the brand's stock
+    from tests.fixtures.partners import create_partner
+
+    representative = create_partner(
+        "Representações Sul",
+        "representative",
+        base=31313131,
+        stock_source=brand_partner,
+    )
+    listing = create_listing(representative, variant, "195.00")
+    checkout_id = create_checkout(user_api_client)
+
+    # when
+    added = add_lines(user_api_client, checkout_id, [(listing, 3)])
+    order = place_order(
+        user_api_client, checkout_id, django_capture_on_commit_callbacks
+    )
+
+    # then
+    assert added["errors"] == []
+    [line] = order["order"]["lines"]
+    assert line["partner"]["slug"] == representative.slug
+    route = OrderLineRoute.objects.get()
+    [allocation] = Allocation.objects.filter(order_line=route.order_line)
+    assert allocation.stock.warehouse == warehouse
+    assert allocation.quantity_allocated == 3

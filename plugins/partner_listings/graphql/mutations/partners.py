@@ -26,6 +26,10 @@ class PartnerInput(graphene.InputObjectType):
     auto_approve_listings = graphene.Boolean()
     low_stock_threshold = graphene.Int()
     webhook_url = graphene.String()
+    stock_source = graphene.ID(
+        description="Partner whose warehouses ship this partner's orders (a "
+        "representative selling the brand's stock); an empty string clears it."
+    )
 
 
 # What a partner's owner may change about its own partner.
@@ -49,7 +53,18 @@ def _to_data(data):
             raise PartnerError(
                 PartnerErrorCode.NOT_FOUND, "Unknown warehouse.", "warehouses"
             )
+    stock_source, clear_stock_source = None, False
+    if data.get("stock_source") == "":
+        clear_stock_source = True
+    elif data.get("stock_source"):
+        stock_source = get_or_error(
+            Partner.objects,
+            decode_int_id(data["stock_source"], "Partner", "stockSource"),
+            "stockSource",
+        )
     return partners.PartnerData(
+        stock_source=stock_source,
+        clear_stock_source=clear_stock_source,
         name=data.get("name"),
         slug=data.get("slug"),
         kind=data.get("kind"),
