@@ -9,8 +9,12 @@ checkout in its region's currency; adds the management of price lists.
 """
 
 import graphene
+from django.conf import settings
+from saleor.core.permissions import OrderPermissions
+from saleor.core.taxes import zero_taxed_money
 from saleor.graphql.account.enums import CountryCodeEnum
 from saleor.graphql.checkout.types import Checkout, CheckoutLine
+from saleor.graphql.core.enums import ReportingPeriod
 from saleor.graphql.core.fields import (
     FilterInputConnectionField,
 )
@@ -26,6 +30,9 @@ from saleor.graphql.product.types.products import (
     ProductPricingInfo,
     VariantPricingInfo,
 )
+from saleor.graphql.utils.filters import filter_by_period
+from saleor.order import OrderStatus
+from saleor.order.models import Order
 
 from marketplace.graphql.registry import add_field
 
@@ -215,6 +222,32 @@ class Query(graphene.ObjectType):
         channel=_channel_argument(),
         description="List of product variants, priced for `country`.",
     )
+
+    orders_total = graphene.Field(
+        TaxedMoney,
+        period=graphene.Argument(ReportingPeriod, description="A period of time."),
+        currency=graphene.String(
+            description="Sum the orders in this currency; the default currency "
+            "if empty."
+        ),
+        description=(
+            "Return the total sales amount from a specific period, in one "
+            "currency: orders in other currencies are left out."
+        ),
+    )
+
+    @staticmethod
+    @permission_required(OrderPermissions.MANAGE_ORDERS)
+    def resolve_orders_total(_root, _info, period=None, currency=None):
+        # Saleor sums every order into DEFAULT_CURRENCY, which fails as soon
+        # as one order is in another currency.
+        currency = (currency or settings.DEFAULT_CURRENCY).upper()
+        orders = Order.objects.confirmed().exclude(status=OrderStatus.CANCELED)
+        if period:
+            orders = filter_by_period(orders, period, "created")
+        orders = orders.filter(currency=currency)
+        zero = zero_taxed_money(currency)
+        return sum((order.total for order in orders), zero)
 
     @staticmethod
     @permission_required(PriceListPermissions.MANAGE_PRICE_LISTS)

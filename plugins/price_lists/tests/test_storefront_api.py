@@ -1,7 +1,11 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from graphene import Node
+from saleor.discount import DiscountValueType
+from saleor.discount.models import Voucher
+from saleor.giftcard.models import GiftCard
 from saleor.order.models import Order
 from saleor.payment.models import Payment
 
@@ -387,4 +391,65 @@ def test_checkout_create_refuses_variant_without_price_in_region(
             "code": "INVALID",
             "message": f"No price in USD for buyers in US: {variant.sku}.",
         }
+    ]
+
+
+@pytest.mark.usefixtures("regional_price_lists", "regional_shipping_methods")
+def test_orders_total_sums_one_currency(user_api_client, staff_api_client, variant):
+    # given: a paid order in USD among none in BRL
+    checkout = create_checkout(user_api_client, variant, 2, "US")["checkout"]
+    complete_checkout(user_api_client, checkout)
+    staff_api_client.user.user_permissions.add(
+        Permission.objects.get(codename="manage_orders")
+    )
+
+    # when
+    data = staff_api_client.execute(
+        """
+        { usd: ordersTotal(currency: "USD") { gross { amount currency } }
+          brl: ordersTotal { gross { amount currency } } }
+        """
+    )
+
+    # then
+    assert data["usd"]["gross"] == {"amount": 84.8, "currency": "USD"}
+    assert data["brl"]["gross"] == {"amount": 0.0, "currency": "BRL"}
+
+
+ADD_PROMO_CODE = """
+mutation ($id: ID!, $code: String!) {
+  checkoutAddPromoCode(checkoutId: $id, promoCode: $code) {
+    checkout { totalPrice { gross { amount currency } } }
+    checkoutErrors { field code }
+  }
+}
+"""
+
+
+@pytest.mark.usefixtures("regional_price_lists", "regional_shipping_methods")
+@pytest.mark.parametrize("kind", ["gift_card", "fixed_voucher"])
+def test_checkout_refuses_brl_promo_code_in_usd_checkout(
+    user_api_client, variant, kind
+):
+    # given
+    if kind == "gift_card":
+        GiftCard.objects.create(
+            code="GIFT-BRL", initial_balance_amount=50, current_balance_amount=50
+        )
+        code = "GIFT-BRL"
+    else:
+        Voucher.objects.create(
+            code="MENOS10",
+            discount_value_type=DiscountValueType.FIXED,
+            discount_value=10,
+        )
+        code = "MENOS10"
+    checkout = create_checkout(user_api_client, variant, 1, "US")["checkout"]
+
+    # when
+    data = user_api_client.execute(ADD_PROMO_CODE, {"id": checkout["id"], "code": code})
+
+    # then
+    assert data["checkoutAddPromoCode"]["checkoutErrors"] == [
+        {"field": "promoCode", "code": "VOUCHER_NOT_APPLICABLE"}
     ]

@@ -15,6 +15,7 @@ from saleor.checkout.utils import (
     recalculate_checkout_discount,
     remove_voucher_from_checkout,
 )
+from saleor.giftcard.models import GiftCard
 from saleor.graphql.checkout import mutations as saleor_mutations
 from saleor.graphql.checkout.types import Checkout
 from saleor.graphql.core.types.common import CheckoutError, PaymentError
@@ -43,15 +44,6 @@ def reprice_checkout(checkout, discounts) -> None:
         # Saleor computes fixed voucher amounts in DEFAULT_CURRENCY: such
         # a voucher cannot discount a checkout in another currency.
         remove_voucher_from_checkout(checkout)
-
-
-def _checkout_meta(saleor_class):
-    meta = saleor_class._meta
-    return {
-        "description": meta.description,
-        "error_type_class": CheckoutError,
-        "error_type_field": "checkout_errors",
-    }
 
 
 class CheckoutCreate(saleor_mutations.CheckoutCreate):
@@ -140,10 +132,28 @@ class CheckoutAddPromoCode(saleor_mutations.CheckoutAddPromoCode):
         error_type_field = "checkout_errors"
 
     @classmethod
-    def perform_mutation(cls, root, info, **data):
+    def perform_mutation(cls, root, info, checkout_id, promo_code):
+        checkout = cls.get_node_or_error(
+            info, checkout_id, only_type=Checkout, field="checkout_id"
+        )
+        # Saleor adds a gift card's balance to any checkout at face value,
+        # whatever the currency of either.
+        gift_card = GiftCard.objects.filter(code=promo_code).first()
+        if gift_card is not None and gift_card.currency != checkout.currency:
+            raise ValidationError(
+                {
+                    "promo_code": ValidationError(
+                        f"This gift card is in {gift_card.currency}, the "
+                        f"checkout in {checkout.currency}.",
+                        code=CheckoutErrorCode.VOUCHER_NOT_APPLICABLE.value,
+                    )
+                }
+            )
         try:
             with transaction.atomic():
-                return super().perform_mutation(root, info, **data)
+                return super().perform_mutation(
+                    root, info, checkout_id=checkout_id, promo_code=promo_code
+                )
         except ValueError:
             # A fixed voucher amount is in DEFAULT_CURRENCY (see above).
             raise ValidationError(
