@@ -150,6 +150,38 @@ def _patch_django_filter_choices():
     mixin.choices = property(get_choices, set_choices)
 
 
+def _patch_connection_max_limit():
+    # graphene-django 2.11 started passing ``max_limit`` to
+    # ``resolve_connection``; Saleor's BaseDjangoConnectionField overrides
+    # it without that argument, so half of Saleor's connections (shipping
+    # zones, gift cards, a category's products, ...) raise TypeError. The
+    # limit is already enforced on ``first``/``last`` before the call, so
+    # overrides written for the old signature can safely ignore it.
+    import inspect
+
+    from graphene_django.fields import DjangoConnectionField
+
+    if getattr(DjangoConnectionField.__init_subclass__, "_marketplace_shim", False):
+        return
+
+    def init_subclass(cls, **kwargs):
+        super(DjangoConnectionField, cls).__init_subclass__(**kwargs)
+        override = cls.__dict__.get("resolve_connection")
+        if override is None:
+            return
+        function = override.__func__
+        if "max_limit" in inspect.signature(function).parameters:
+            return
+
+        def resolve_connection(klass, connection, args, iterable, max_limit=None):
+            return function(klass, connection, args, iterable)
+
+        cls.resolve_connection = classmethod(resolve_connection)
+
+    init_subclass._marketplace_shim = True
+    DjangoConnectionField.__init_subclass__ = classmethod(init_subclass)
+
+
 SHIMS = [
     Shim(
         "bound_field",
@@ -192,6 +224,12 @@ SHIMS = [
         "django-filter 2.4 extends ChoiceField._set_choices, which Django 5.0 "
         "removed: every filtered query (products(filter: ...)) fails.",
         _patch_django_filter_choices,
+    ),
+    Shim(
+        "connection_max_limit",
+        "graphene-django 2.11+ passes max_limit to resolve_connection, which "
+        "Saleor's BaseDjangoConnectionField does not accept.",
+        _patch_connection_max_limit,
     ),
 ]
 

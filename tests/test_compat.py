@@ -52,6 +52,17 @@ SHIM_PROBES = {
         """,
         "no attribute '_set_choices'",
     ),
+    "connection_max_limit": (
+        """
+        from graphene_django.fields import DjangoConnectionField
+        class OldStyle(DjangoConnectionField):
+            @classmethod
+            def resolve_connection(cls, connection, args, iterable):
+                return "resolved"
+        OldStyle.resolve_connection(None, {}, [], max_limit=10)
+        """,
+        "unexpected keyword argument 'max_limit'",
+    ),
     "signal_providing_args": (
         "import graphql_jwt.signals",
         "providing_args",
