@@ -18,6 +18,7 @@ from fixtures.brand import BRAND, PARTNERS, PartnerKind
 from fixtures.products import plan_catalog
 from plugins.companies.models import Company, CompanyMember, CustomerGroup
 from plugins.companies.tax_ids import is_valid_cnpj
+from tests.fixtures.api import ApiClient
 from tests.fixtures.demo import DEMO_IMAGE_COUNT, DEMO_PRODUCT_COUNT, seed_demo
 
 # The digest of the 30-product catalog (SKUs, names, prices, weights, stock),
@@ -155,6 +156,17 @@ def test_seed_demo_buyer_logs_in_with_printed_password(seeded_demo, api_client):
     assert data["tokenCreate"]["errors"] == []
     assert data["tokenCreate"]["token"]
     assert data["tokenCreate"]["user"]["email"] == email
+
+
+def test_seed_demo_app_token_reads_orders(seeded_demo):
+    # given
+    _, token = seeded_demo.login("app token")
+
+    # when
+    data = ApiClient(app_token=token).execute("{ orders(first: 1) { totalCount } }")
+
+    # then
+    assert data["orders"]["totalCount"] >= 0
 
 
 def test_seed_demo_stores_images_with_thumbnails(seeded_demo, api_client):
