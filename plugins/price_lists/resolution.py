@@ -27,20 +27,24 @@ applies, but only if it is in the region's currency: the currency of the
 lists covering the country, or ``DEFAULT_CURRENCY`` where none does.
 Otherwise the variant has no price for that buyer (``PriceNotAvailable``).
 
-Example (the demo data): a BR list (default, BRL) prices the drill at
-199.90 from 1 unit and 179.90 from 10; a contract list for Construtora
-Alfa prices it at 169.00 from 1 and 149.00 from 100; a storefront campaign
-for BR prices it at 189.90 until the end of the month.
+Examples (those of the tests): the Brazil list (default, BRL) prices the
+drill at 189.90 from 1 unit, 179.90 from 10 and 159.90 from 100; the
+contract of Construtora Alfa at 169.00 from 1 and 149.00 from 100; a
+storefront campaign for BR at 174.90 from 1, for a week.
 
-- an anonymous buyer in BR, 1 unit, storefront: campaign and default list
-  match; the campaign (``COUNTRY``) beats the default list: 189.90;
-- the same buyer, 10 units: the campaign has no 10+ tier but its 1+ tier
-  applies (1 <= 10), and it still wins: 189.90 - a campaign without tiers
-  overrides the region's volume breaks;
-- Construtora Alfa, 100 units: the contract list wins (``COMPANY``) at
-  its 100+ tier: 149.00; at 5 units its 1+ tier: 169.00;
-- a buyer in the US: only the US list (USD) matches: its price in USD;
-- a buyer in Japan, no list covers JP: Saleor's base price in BRL.
+- an anonymous buyer in BR, 1 unit, on the storefront, during the week:
+  the campaign (``COUNTRY``) beats the default list: 174.90;
+- the same buyer, 100 units: the campaign has no 100+ tier, but its 1+
+  tier applies and it still wins: 174.90, not 159.90. A list overrides
+  the tiers of less specific ones, so a campaign needs its own tiers;
+- the same buyer through a partner's referral code: the campaign is the
+  storefront's only; the default list applies: 189.90;
+- Construtora Alfa, 100 units: the contract (``COMPANY``) wins at its
+  100+ tier: 149.00; at 5 units, its 1+ tier: 169.00;
+- a buyer in the US: the US list (USD) applies: 39.90, in USD;
+- a buyer in Japan, which no list covers: Saleor's base price, in BRL;
+- a buyer in the US of a variant the US list lacks: no price, since the
+  US pays in USD and Saleor's price is in BRL.
 """
 
 import bisect

@@ -359,3 +359,15 @@ def test_load_rules_keeps_every_list_the_rule_accepts(
         assert loaded == expected
         assert {rule.id for rule in load_rules(context)} <= set(everything)
         transaction.set_rollback(True)
+
+
+@pytest.mark.usefixtures("regional_price_lists")
+def test_resolve_price_campaign_without_tiers_overrides_volume_breaks(variant):
+    # given: a campaign with a 1+ price only
+    create_price_list("Week", channel="storefront", entries={variant: {1: "174.90"}})
+
+    # when
+    price = resolve_price(variant, buyer_context(), 100)
+
+    # then: the more specific list wins, dearer than the default's 100+
+    assert (price.amount, price.min_quantity) == (Decimal("174.90"), 1)
