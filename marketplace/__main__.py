@@ -78,6 +78,10 @@ def serve():
         "--processes",
         os.environ.get("WEB_CONCURRENCY", "2"),
         "--die-on-term",
+        "--reload-mercy",
+        "10",
+        "--worker-reload-mercy",
+        "10",
         "--need-app",
         "--enable-threads",
         "--lazy-apps",
@@ -88,13 +92,25 @@ def serve():
         str(BASE_DIR),
     ]
     logger.info("Marketplace on http://%s:%s/graphql/ (Ctrl+C stops it)", host, port)
-    process = subprocess.Popen(command, cwd=BASE_DIR)
+    # uWSGI runs in a session of its own so that stopping reaches the master
+    # and its workers alike, even a worker still loading the application.
+    process = subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
     try:
         return process.wait()
     finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=60)
+        stop_process_group(process)
+
+
+def stop_process_group(process, timeout=30):
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        logger.warning("uWSGI did not stop within %s s; killing it", timeout)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def main(argv=None):
@@ -112,6 +128,7 @@ def main(argv=None):
     # SIGTERM (docker stop, systemd) unwinds like Ctrl+C, so that the
     # embedded cluster is stopped cleanly.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
 
     with database():
         if options.command == "manage":
