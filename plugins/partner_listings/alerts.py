@@ -35,6 +35,21 @@ def check_variant_listings(variant_ids) -> dict:
     return check_listings(listings)
 
 
+def check_price_lists_since(since) -> dict:
+    """Re-check listings of the variants of price lists changed after
+    ``since`` (an ISO date and time)."""
+    from django.utils.dateparse import parse_datetime
+
+    from plugins.price_lists.models import PriceListEntry
+
+    variant_ids = (
+        PriceListEntry.objects.filter(price_list__updated_at__gt=parse_datetime(since))
+        .values_list("variant_id", flat=True)
+        .distinct()
+    )
+    return check_variant_listings(variant_ids)
+
+
 def check_all_listings() -> dict:
     listings = PartnerListing.objects.filter(status__in=LIVE_STATUSES).exclude(
         partner__kind="brand"

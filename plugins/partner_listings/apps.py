@@ -10,3 +10,4 @@ class PartnerListingsConfig(AppConfig):
         from . import signals
 
         signals.connect_brand_price_signals()
+        signals.connect_price_list_watermark()

@@ -4,12 +4,20 @@ A brand price is Saleor's variant and product price and, when the
 price_lists plugin is installed, any of its rows that lead to a variant:
 a row with a ``variant`` is that variant's price; a row others point to
 (a price list) stands for the variants of the rows pointing to it.
+
+price_lists writes its entries in bulk (``bulk_create``, ``update``), which
+sends no model signal, but it moves the list's ``updated_at``. So after
+every request the newest ``updated_at`` is compared with the last one this
+process saw; the variants of the lists that moved are re-checked.
 """
 
 import logging
+import threading
 
 from django.apps import apps
+from django.core.signals import request_finished
 from django.db import transaction
+from django.db.models import Max
 from django.db.models.signals import post_delete, post_save
 
 logger = logging.getLogger(__name__)
@@ -110,3 +118,47 @@ def connect_brand_price_signals():
                 weak=False,
                 dispatch_uid=f"{_DISPATCH_PREFIX}.{parent._meta.label}.s",
             )
+
+
+class _Watermark:
+    """The newest price list change this process has dispatched."""
+
+    def __init__(self):
+        self.value = None
+        self.lock = threading.Lock()
+
+
+_watermark = _Watermark()
+
+
+def _check_price_lists_moved(sender=None, **kwargs):
+    from plugins.price_lists.models import PriceList
+
+    try:
+        newest = PriceList.objects.aggregate(newest=Max("updated_at"))["newest"]
+    except Exception:  # noqa: BLE001 - never break a finished request
+        logger.warning("Brand prices: could not read price list changes")
+        return
+    with _watermark.lock:
+        previous = _watermark.value
+        if newest is None or (previous is not None and newest <= previous):
+            if previous is None:
+                _watermark.value = newest
+            return
+        _watermark.value = newest
+    if previous is None:
+        # A new process: what happened before it was dispatched by others
+        # or is left to the periodic check.
+        return
+    from .tasks import check_price_lists_since
+
+    check_price_lists_since.delay(previous.isoformat())
+
+
+def connect_price_list_watermark():
+    if apps.is_installed("plugins.price_lists"):
+        request_finished.connect(
+            _check_price_lists_moved,
+            weak=False,
+            dispatch_uid=f"{_DISPATCH_PREFIX}.watermark",
+        )

@@ -33,3 +33,9 @@ def check_listing_prices(variant_ids):
 def check_all_listing_prices():
     """Re-check every live listing: price lists also change with time."""
     return alerts.check_all_listings()
+
+
+@app.task(name="partner_listings.check_price_lists_since")
+def check_price_lists_since(since):
+    """Re-check the listings of variants of price lists changed since then."""
+    return alerts.check_price_lists_since(since)

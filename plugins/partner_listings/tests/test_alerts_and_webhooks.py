@@ -256,3 +256,43 @@ def test_verify_signature_refuses_old_timestamp():
 
     # then
     assert not webhooks.verify_signature("secret", header, body)
+
+
+ENTRIES_UPSERT = """
+mutation ($list: ID!, $entries: [PriceListEntryInput!]!) {
+  priceListEntriesBulkUpsert(priceListId: $list, entries: $entries) {
+    errors { field message }
+  }
+}
+"""
+
+
+def test_brand_price_move_through_price_list_api_raises_alert(
+    listed, variant, br_price_list, staff_user
+):
+    # given: price_lists writes entries in bulk, without model signals
+    from django.contrib.auth.models import Permission
+    from graphene import Node
+
+    staff_user.user_permissions.add(
+        Permission.objects.get(codename="manage_price_lists")
+    )
+    client = ApiClient(user=staff_user)
+    client.execute("{ shop { name } }")  # the process has seen the lists
+    entries = [
+        {
+            "variantId": Node.to_global_id("ProductVariant", variant.pk),
+            "amount": "210.00",
+        }
+    ]
+
+    # when
+    data = client.execute(
+        ENTRIES_UPSERT,
+        {"list": Node.to_global_id("PriceList", br_price_list.pk), "entries": entries},
+    )
+
+    # then
+    assert data["priceListEntriesBulkUpsert"]["errors"] == []
+    alert = PriceAlert.objects.get()
+    assert (alert.listing, alert.code) == (listed[0], "PRICE_BELOW_FLOOR")
