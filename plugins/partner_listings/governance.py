@@ -112,6 +112,7 @@ def check_price(
         return IN_BAND
     if brand_price is None:
         return PriceVerdict(code=PartnerErrorCode.NO_BRAND_PRICE.value, band=band)
+    brand_price = brand_price.quantize(CENT)
     floor, ceiling = band_limits(band, brand_price)
     code = ""
     if amount * HUNDRED < brand_price * band.floor_percent:
@@ -123,18 +124,24 @@ def check_price(
     )
 
 
+def _percent(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
 def describe_verdict(verdict: PriceVerdict, currency: str) -> str:
+    if verdict.brand_price is not None:
+        brand_price = verdict.brand_price.quantize(CENT)
     if verdict.code == PartnerErrorCode.PRICE_BELOW_FLOOR.value:
         return (
             f"The price is below the floor of {verdict.floor} {currency} "
-            f"({verdict.band.floor_percent}% of the brand's "
-            f"{verdict.brand_price} {currency})."
+            f"({_percent(verdict.band.floor_percent)}% of the brand's "
+            f"{brand_price} {currency})."
         )
     if verdict.code == PartnerErrorCode.PRICE_ABOVE_CEILING.value:
         return (
             f"The price is above the ceiling of {verdict.ceiling} {currency} "
-            f"({verdict.band.ceiling_percent}% of the brand's "
-            f"{verdict.brand_price} {currency})."
+            f"({_percent(verdict.band.ceiling_percent)}% of the brand's "
+            f"{brand_price} {currency})."
         )
     if verdict.code == PartnerErrorCode.NO_BRAND_PRICE.value:
         return "The brand has no price for this variant in this region."
