@@ -33,6 +33,7 @@ CHANNEL_HEADER = "HTTP_X_SALES_CHANNEL"
 _COUNTRY_ATTR = "_price_lists_country"
 _CHANNEL_ATTR = "_price_lists_channel"
 _BUYER_ATTR = "_price_lists_buyer"
+_CONTEXT_CACHE_ATTR = "_price_lists_contexts"
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,21 @@ def _get_request_buyer(request, user):
 def get_pricing_context(info_or_request, country=None) -> PricingContext:
     """Return the pricing context of a GraphQL resolve info or a request."""
     request = _get_request(info_or_request)
+    # Every priced field of a page asks; the answer only changes with what
+    # the top-level query stored and with the signed-in user.
+    key = (
+        country and normalize_country(country),
+        getattr(request, _COUNTRY_ATTR, None),
+        getattr(request, _CHANNEL_ATTR, None),
+        getattr(getattr(request, "user", None), "pk", None),
+    )
+    cache = getattr(request, "__dict__", {}).setdefault(_CONTEXT_CACHE_ATTR, {})
+    if key not in cache:
+        cache[key] = _build_pricing_context(request, country)
+    return cache[key]
+
+
+def _build_pricing_context(request, country) -> PricingContext:
     user = getattr(request, "user", None)
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None

@@ -56,7 +56,7 @@ from decimal import Decimal
 from enum import IntEnum
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
 from saleor.product.models import Product
 
 from .context import PricingContext
@@ -146,6 +146,7 @@ def select_price(
     region_currency: str,
     context: PricingContext,
     quantity: int,
+    specificities: dict | None = None,
 ) -> ResolvedPrice | None:
     """Apply the resolution rule to one variant and quantity.
 
@@ -153,7 +154,8 @@ def select_price(
     to that list's tiers for the variant (lists without any are ignored);
     ``base_price`` is Saleor's (amount, currency) for the variant, or
     ``None`` when unknown; ``region_currency`` the currency of the
-    context's country.
+    context's country. ``specificities``, if given, caches
+    ``get_specificity`` by list id for this context across calls.
     """
     best_key = None
     best = None
@@ -162,7 +164,14 @@ def select_price(
         if tier is None:
             continue
         rule = rules.get(list_id)
-        specificity = get_specificity(rule, context) if rule else None
+        if rule is None:
+            continue
+        if specificities is None:
+            specificity = get_specificity(rule, context)
+        elif list_id in specificities:
+            specificity = specificities[list_id]
+        else:
+            specificity = specificities[list_id] = get_specificity(rule, context)
         if specificity is None:
             continue
         key = (specificity, rule.priority, rule.starts_at or _EARLIEST, rule.id)
@@ -187,60 +196,92 @@ def select_price(
     )
 
 
+_RULES_SQL = """
+SELECT id, currency, countries, channel, is_default, starts_at, ends_at,
+       priority, has_companies OR has_groups, for_company, for_groups
+FROM (
+    SELECT list.*,
+        EXISTS (SELECT 1 FROM {companies} c WHERE c.pricelist_id = list.id)
+            AS has_companies,
+        EXISTS (SELECT 1 FROM {groups} g WHERE g.pricelist_id = list.id)
+            AS has_groups,
+        EXISTS (
+            SELECT 1 FROM {companies} c
+            WHERE c.pricelist_id = list.id AND c.company_id = %(company)s
+        ) AS for_company,
+        EXISTS (
+            SELECT 1 FROM {groups} g
+            WHERE g.pricelist_id = list.id AND g.customergroup_id = ANY(%(groups)s)
+        ) AS for_groups
+    FROM {lists} list
+    WHERE list.is_active
+        AND list.countries @> ARRAY[%(country)s]::varchar(2)[]
+        AND (list.starts_at IS NULL OR list.starts_at <= %(at)s)
+        AND (list.ends_at IS NULL OR list.ends_at > %(at)s)
+        AND (list.channel IS NULL OR list.channel = %(channel)s)
+        AND (%(currency)s::varchar IS NULL OR list.currency = %(currency)s)
+) candidate
+WHERE NOT (has_companies OR has_groups) OR for_company OR for_groups
+"""
+
+
 def load_rules(context: PricingContext) -> list[ListRule]:
     """Load the lists that may match the context, in one query.
 
     The filter here only narrows what ``get_specificity`` then decides.
+    Written in SQL: it runs for every priced page, and building it with
+    the ORM cost more than running it.
     """
-    companies = PriceList.companies.through.objects.filter(pricelist_id=OuterRef("pk"))
-    groups = PriceList.customer_groups.through.objects.filter(
-        pricelist_id=OuterRef("pk")
+    sql = _RULES_SQL.format(
+        lists=PriceList._meta.db_table,
+        companies=PriceList.companies.through._meta.db_table,
+        groups=PriceList.customer_groups.through._meta.db_table,
     )
-    for_company = companies.filter(company_id=context.company_id)
-    for_groups = groups.filter(customergroup_id__in=context.customer_group_ids)
-    lists = (
-        PriceList.objects.filter(is_active=True, countries__contains=[context.country])
-        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=context.at))
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=context.at))
-        .filter(Q(channel__isnull=True) | Q(channel=context.channel))
-        .annotate(
-            has_companies=Exists(companies),
-            has_groups=Exists(groups),
-            for_company=Exists(for_company),
-            for_groups=Exists(for_groups),
-        )
-        .filter(
-            Q(has_companies=False, has_groups=False)
-            | Q(for_company=True)
-            | Q(for_groups=True)
-        )
-    )
-    if context.currency is not None:
-        lists = lists.filter(currency=context.currency)
+    parameters = {
+        "company": context.company_id,
+        "groups": sorted(context.customer_group_ids),
+        "country": context.country,
+        "at": context.at,
+        "channel": context.channel,
+        "currency": context.currency,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        rows = cursor.fetchall()
 
     rules = []
-    for price_list in lists:
-        company_ids = frozenset()
-        if price_list.for_company:
-            company_ids = frozenset([context.company_id])
-        group_ids = frozenset()
-        if price_list.for_groups:
-            # Which of the buyer's groups matched does not change the rule.
-            group_ids = context.customer_group_ids
+    for (
+        list_id,
+        currency,
+        countries,
+        channel,
+        is_default,
+        starts_at,
+        ends_at,
+        priority,
+        restricted,
+        for_company,
+        for_groups,
+    ) in rows:
         rules.append(
             ListRule(
-                id=price_list.pk,
-                currency=price_list.currency,
-                countries=frozenset(price_list.countries),
-                restricted=price_list.has_companies or price_list.has_groups,
-                company_ids=company_ids,
-                customer_group_ids=group_ids,
-                channel=price_list.channel,
-                is_default=price_list.is_default,
-                starts_at=price_list.starts_at,
-                ends_at=price_list.ends_at,
-                priority=price_list.priority,
-                is_active=price_list.is_active,
+                id=list_id,
+                currency=currency,
+                countries=frozenset(countries),
+                restricted=restricted,
+                company_ids=(
+                    frozenset([context.company_id]) if for_company else frozenset()
+                ),
+                # Which of the buyer's groups matched does not change the rule.
+                customer_group_ids=(
+                    context.customer_group_ids if for_groups else frozenset()
+                ),
+                channel=channel,
+                is_default=is_default,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                priority=priority,
+                is_active=True,
             )
         )
     return rules
@@ -330,6 +371,7 @@ class PriceBook:
         self.variants = {variant.pk: variant for variant in variants}
         self.tiers = load_tiers(rules, self.variants, max_quantity)
         self._base_prices = None
+        self._specificities = defaultdict(dict)
 
     def _get_base_prices(self):
         if self._base_prices is None:
@@ -346,6 +388,7 @@ class PriceBook:
             "region_currency": self.region_currency,
             "context": context,
             "quantity": quantity,
+            "specificities": self._specificities[context],
         }
         price = select_price(self.rules, tiers, base_price=None, **arguments)
         if price is not None:
