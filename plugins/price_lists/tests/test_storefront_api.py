@@ -453,3 +453,148 @@ def test_checkout_refuses_brl_promo_code_in_usd_checkout(
     assert data["checkoutAddPromoCode"]["checkoutErrors"] == [
         {"field": "promoCode", "code": "VOUCHER_NOT_APPLICABLE"}
     ]
+
+
+@pytest.mark.usefixtures("regional_price_lists")
+def test_checkout_lines_update_moves_line_to_quantity_tier(user_api_client, variant):
+    # given
+    checkout = create_checkout(user_api_client, variant, 5, "BR")["checkout"]
+    assert checkout["lines"][0]["unitPrice"]["gross"]["amount"] == 189.9
+
+    # when
+    data = user_api_client.execute(
+        """
+        mutation ($id: ID!, $lines: [CheckoutLineInput]!) {
+          checkoutLinesUpdate(checkoutId: $id, lines: $lines) {
+            checkout { lines { unitPrice { gross { amount } } }
+                       subtotalPrice { gross { amount currency } } }
+            checkoutErrors { code }
+          }
+        }
+        """,
+        {
+            "id": checkout["id"],
+            "lines": [
+                {
+                    "variantId": Node.to_global_id("ProductVariant", variant.pk),
+                    "quantity": 10,
+                }
+            ],
+        },
+    )["checkoutLinesUpdate"]
+
+    # then
+    assert data["checkoutErrors"] == []
+    assert data["checkout"]["lines"][0]["unitPrice"]["gross"]["amount"] == 179.9
+    assert data["checkout"]["subtotalPrice"]["gross"] == {
+        "amount": 1799.0,
+        "currency": "BRL",
+    }
+
+
+@pytest.fixture
+def partner_campaign(variant):
+    from tests.fixtures.price_lists import create_price_list
+
+    return create_price_list(
+        "Partner week", channel="ref-sul", entries={variant: {1: "159.90"}}
+    )
+
+
+@pytest.mark.usefixtures("regional_price_lists", "partner_campaign")
+def test_product_query_channel_argument_and_header_select_campaign(api_client, product):
+    # given
+    query = """
+        query ($id: ID!, $channel: String) {
+          product(id: $id, country: BR, channel: $channel) {
+            variants { pricing { price { gross { amount } } } }
+          }
+        }
+    """
+    variables = {"id": Node.to_global_id("Product", product.pk)}
+
+    def amount(response):
+        variant = response.json()["data"]["product"]["variants"][0]
+        return variant["pricing"]["price"]["gross"]["amount"]
+
+    # when
+    storefront = api_client.post(query, variables)
+    argument = api_client.post(query, {**variables, "channel": "ref-sul"})
+    header = api_client.post(query, variables, HTTP_X_SALES_CHANNEL="ref-sul")
+
+    # then
+    assert amount(storefront) == 189.9
+    assert amount(argument) == amount(header) == 159.9
+
+
+@pytest.mark.usefixtures("regional_price_lists", "partner_campaign")
+def test_checkout_keeps_channel_it_was_opened_through(customer_user, variant):
+    # given
+    client = ApiClient(user=customer_user)
+
+    # when
+    response = client.post(
+        CHECKOUT_CREATE,
+        {
+            "input": {
+                "email": "buyer@example.com",
+                "lines": [
+                    {
+                        "variantId": Node.to_global_id("ProductVariant", variant.pk),
+                        "quantity": 1,
+                    }
+                ],
+                "shippingAddress": ADDRESSES["BR"],
+            }
+        },
+        HTTP_X_SALES_CHANNEL="ref-sul",
+    ).json()["data"]["checkoutCreate"]
+    later = client.execute(
+        "{ me { checkout { lines { unitPrice { gross { amount } } } } } }"
+    )
+
+    # then
+    assert response["checkout"]["lines"][0]["unitPrice"]["gross"]["amount"] == 159.9
+    assert later["me"]["checkout"]["lines"][0]["unitPrice"]["gross"]["amount"] == 159.9
+
+
+@pytest.mark.usefixtures("regional_price_lists", "contract_price_list")
+def test_draft_order_prices_lines_for_the_customer_contract(
+    staff_api_client, company_buyer, variant
+):
+    # given
+    staff_api_client.user.user_permissions.add(
+        Permission.objects.get(codename="manage_orders")
+    )
+
+    # when
+    data = staff_api_client.execute(
+        """
+        mutation ($input: DraftOrderCreateInput!) {
+          draftOrderCreate(input: $input) {
+            order { currency: total { gross { currency } }
+                    lines { unitPrice { gross { amount currency } } } }
+            orderErrors { field code message }
+          }
+        }
+        """,
+        {
+            "input": {
+                "user": Node.to_global_id("User", company_buyer.pk),
+                "lines": [
+                    {
+                        "variantId": Node.to_global_id("ProductVariant", variant.pk),
+                        "quantity": 100,
+                    }
+                ],
+                "shippingAddress": ADDRESSES["BR"],
+            }
+        },
+    )["draftOrderCreate"]
+
+    # then
+    assert data["orderErrors"] == []
+    assert data["order"]["lines"][0]["unitPrice"]["gross"] == {
+        "amount": 149.0,
+        "currency": "BRL",
+    }
