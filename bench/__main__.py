@@ -16,7 +16,13 @@ from datetime import UTC, datetime
 from bench.database import bench_database_url, prepare_database, read_server_version
 from bench.graphql import BenchmarkError, GraphQLClient
 from bench.measures import discover_measures
-from bench.report import RESULTS_PATH, RunInfo, write_docs, write_results
+from bench.report import (
+    RESULTS_PATH,
+    RunInfo,
+    read_code_version,
+    write_docs,
+    write_results,
+)
 from bench.runner import MARKETPLACE, VANILLA, run_measure, select_targets
 from bench.servers import run_servers
 from marketplace.__main__ import database
@@ -113,6 +119,7 @@ def run_benchmark(options, measures):
         date=f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         seed=seed,
         postgres=read_server_version(url),
+        code=read_code_version(),
         preparation_seconds=time.monotonic() - started,
     )
     logger.info("Database: ready in %.0f s", info.preparation_seconds)

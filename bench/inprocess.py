@@ -5,6 +5,7 @@ call the marketplace's code directly rather than over HTTP, on the
 benchmark database with the marketplace's settings.
 """
 
+import logging
 import os
 from contextlib import contextmanager
 
@@ -25,7 +26,13 @@ def set_up_django(database_url=None):
 
     import django
 
+    # Django's logging configuration replaces the root logger's; the
+    # benchmark's own messages keep theirs.
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     django.setup()
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 class SqlCounter:

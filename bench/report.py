@@ -24,6 +24,7 @@ class RunInfo:
     date: str
     seed: str
     postgres: str
+    code: str = ""
     duration_seconds: float = 0.0
     preparation_seconds: float = 0.0
     startup_seconds: float = 0.0
@@ -63,6 +64,25 @@ def read_uwsgi_version():
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return result.stdout.strip()
+
+
+def read_code_version():
+    """Return the commit measured, and whether the checkout differs from it."""
+
+    def git(*args):
+        return subprocess.run(
+            ["git", "-C", str(BASE_DIR), *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        changed = git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"commit {commit}" + (" with uncommitted changes" if changed else "")
 
 
 def write_results(results, path=RESULTS_PATH):
@@ -116,8 +136,9 @@ def render_throughput_table(results):
     ]
     for entry in entries:
         lines.append(
-            f"| `{entry['name']}` | {format_number(entry.get('rows_per_second'))} "
-            f"| {format_number(entry.get('peak_memory_mb'))} |"
+            f"| `{entry['name']}` "
+            f"| {format_number(entry.get('rows_per_second'), digits=0)} "
+            f"| {format_number(entry.get('peak_memory_mb'), digits=2)} |"
         )
     return "\n\n" + "\n".join(lines)
 
@@ -156,6 +177,7 @@ def render_run(results, info: RunInfo):
     memory = read_memory_gib()
     lines = [
         f"- Date: {info.date}",
+        f"- Code: {info.code}" if info.code else "",
         f"- Machine: {read_cpu_model()}, {os.cpu_count()} CPUs"
         + (f", {memory} GiB of memory" if memory else "")
         + f"; {platform.system()} {platform.release()}",
@@ -165,7 +187,7 @@ def render_run(results, info: RunInfo):
         f"- Servers: uWSGI, {PROCESSES} processes each, both on 127.0.0.1 "
         "and the same database",
         f"- Database: `marketplace_bench`, seeded by {info.seed}",
-        f"- Timed rounds (one iteration per server each): {rounds}",
+        f"- Timed rounds (one iteration per server, or in process, each): {rounds}",
         f"- GraphQL schema types: {schema}" if schema else "",
         f"- Duration: {info.duration_seconds:.0f} s, of which "
         f"{info.preparation_seconds:.0f} s preparing the database and "
@@ -208,7 +230,8 @@ The harness
    or on the embedded cluster when `DATABASE_URL` is unset; it is created
    when missing, migrated on every run and seeded when its catalog is empty
    (`manage.py seed_demo`, or Saleor's `populatedb` where the marketplace
-   has no `seed_demo`);
+   has no `seed_demo`); after a change to the demo data, `--fresh` brings
+   it in;
 2. starts two uWSGI servers from the same code on that database, on free
    loopback ports: **vanilla** (`MARKETPLACE_VANILLA=true`: Saleor's schema
    and Saleor's plugins only, under the marketplace's settings, middleware
