@@ -7,9 +7,12 @@ and behaviours that Saleor and its own dependencies still rely on. Nothing in
 site-packages is edited: every shim patches a module attribute at import time.
 
 ``apply()`` must run before anything imports Saleor; ``marketplace.settings``
-calls it on its first line. Each shim can be switched off by naming it in the
-``MARKETPLACE_DISABLE_SHIMS`` environment variable (comma separated), which is
-how the test suite proves that each one is still needed.
+calls it on its first line. A few shims patch Saleor's GraphQL classes,
+which import Django models and so wait for ``apply("ready")``, called by
+the marketplace app once the apps are loaded. Each shim can be switched off
+by naming it in the ``MARKETPLACE_DISABLE_SHIMS`` environment variable
+(comma separated), which is how the test suite proves that each one is
+still needed.
 """
 
 import os
@@ -29,6 +32,10 @@ class Shim:
     name: str
     reason: str
     patch: Callable[[], None]
+    # "settings": before Saleor is imported, from marketplace.settings;
+    # "ready": once the apps are loaded, for shims that patch Saleor's
+    # GraphQL classes, which cannot be imported earlier.
+    phase: str = "settings"
 
 
 def _patch_bound_field():
@@ -156,30 +163,19 @@ def _patch_connection_max_limit():
     # it without that argument, so half of Saleor's connections (shipping
     # zones, gift cards, a category's products, ...) raise TypeError. The
     # limit is already enforced on ``first``/``last`` before the call, so
-    # overrides written for the old signature can safely ignore it.
+    # the override can safely ignore it.
     import inspect
 
-    from graphene_django.fields import DjangoConnectionField
+    from saleor.graphql.core.fields import BaseDjangoConnectionField
 
-    if getattr(DjangoConnectionField.__init_subclass__, "_marketplace_shim", False):
+    function = BaseDjangoConnectionField.resolve_connection.__func__
+    if "max_limit" in inspect.signature(function).parameters:
         return
 
-    def init_subclass(cls, **kwargs):
-        super(DjangoConnectionField, cls).__init_subclass__(**kwargs)
-        override = cls.__dict__.get("resolve_connection")
-        if override is None:
-            return
-        function = override.__func__
-        if "max_limit" in inspect.signature(function).parameters:
-            return
+    def resolve_connection(cls, connection, args, iterable, max_limit=None):
+        return function(cls, connection, args, iterable)
 
-        def resolve_connection(klass, connection, args, iterable, max_limit=None):
-            return function(klass, connection, args, iterable)
-
-        cls.resolve_connection = classmethod(resolve_connection)
-
-    init_subclass._marketplace_shim = True
-    DjangoConnectionField.__init_subclass__ = classmethod(init_subclass)
+    BaseDjangoConnectionField.resolve_connection = classmethod(resolve_connection)
 
 
 SHIMS = [
@@ -230,10 +226,11 @@ SHIMS = [
         "graphene-django 2.11+ passes max_limit to resolve_connection, which "
         "Saleor's BaseDjangoConnectionField does not accept.",
         _patch_connection_max_limit,
+        phase="ready",
     ),
 ]
 
-_applied = False
+_applied_phases = set()
 
 
 def disabled_shims():
@@ -241,11 +238,11 @@ def disabled_shims():
     return {name.strip() for name in value.split(",") if name.strip()}
 
 
-def apply():
-    """Apply every shim not switched off, once per process."""
-    global _applied
-    if _applied:
+def apply(phase="settings"):
+    """Apply the shims of ``phase`` not switched off, once per process."""
+    if phase in _applied_phases:
         return
+    _applied_phases.add(phase)
     # enmerkar and razorpay import pkg_resources (setuptools is pinned below
     # 81 for them); its deprecation warning would print on every start.
     warnings.filterwarnings(
@@ -253,6 +250,5 @@ def apply():
     )
     disabled = disabled_shims()
     for shim in SHIMS:
-        if shim.name not in disabled:
+        if shim.phase == phase and shim.name not in disabled:
             shim.patch()
-    _applied = True

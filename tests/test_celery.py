@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from celery import Celery
+from celery.exceptions import TimeoutError
 
 from marketplace.tasks import ping
 
@@ -33,10 +34,11 @@ def test_tasks_run_inline_without_broker(settings):
 
 
 @pytest.fixture
-def celery_worker_process():
+def celery_worker_process(tmp_path):
     if not redis_is_up():
         pytest.fail("Redis must run on 127.0.0.1:6379 (.ci/run starts it)")
     queue = f"test-{uuid.uuid4().hex[:8]}"
+    log = tmp_path / "worker.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "marketplace.settings",
@@ -63,22 +65,25 @@ def celery_worker_process():
         ],
         cwd=BASE_DIR,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    yield queue
+    yield queue, log
     process.terminate()
     process.wait(timeout=30)
 
 
 def test_worker_consumes_tasks_from_redis(celery_worker_process):
     # given: a producer configured only with the broker, as the web process
+    queue, log = celery_worker_process
     client = Celery("producer", broker=REDIS_URL, backend=REDIS_URL)
 
     # when
-    result = client.send_task(
-        "marketplace.ping", args=["via-redis"], queue=celery_worker_process
-    )
+    result = client.send_task("marketplace.ping", args=["via-redis"], queue=queue)
 
     # then
-    assert result.get(timeout=60) == {"pong": "via-redis"}
+    try:
+        value = result.get(timeout=180)
+    except TimeoutError:
+        pytest.fail(f"no answer from the worker; its log:\n{log.read_text()}")
+    assert value == {"pong": "via-redis"}

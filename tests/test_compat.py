@@ -54,12 +54,12 @@ SHIM_PROBES = {
     ),
     "connection_max_limit": (
         """
-        from graphene_django.fields import DjangoConnectionField
-        class OldStyle(DjangoConnectionField):
-            @classmethod
-            def resolve_connection(cls, connection, args, iterable):
-                return "resolved"
-        OldStyle.resolve_connection(None, {}, [], max_limit=10)
+        from saleor.graphql.core.fields import BaseDjangoConnectionField
+        from saleor.graphql.shipping.types import ShippingZone
+        connection = ShippingZone._meta.connection
+        BaseDjangoConnectionField.resolve_connection(
+            connection, {"first": 1}, [], max_limit=10
+        )
         """,
         "unexpected keyword argument 'max_limit'",
     ),
