@@ -1,14 +1,16 @@
 """Partner listings: products pages with offers, and the CSV feed import.
 
-The pages are a buyer's ``products(first: 20)`` and ``(first: 100)`` with,
-for every variant, the offers of four partners (partner, price, stock
-status, lead time) and, per product, the lowest offer and the number of
-partners. The preparation, run in the benchmark's process, adds the four
-benchmark partners, a warehouse each with stock, and an approved listing
-of every variant of the first 100 products for each. Vanilla Saleor serves
-the same page (names, prices, variants) without the offers it has no
-notion of; the SQL count of the marketplace page must not grow with its
-size.
+The products pages are a buyer's ``products(first: 20)`` and
+``(first: 100)`` where every product has offers from four partners: each
+product shows its lowest offer and number of partners
+(``listingSummary``). The offers page is the first 20 products with every
+variant's offers in full (partner, price, stock status, lead time), as a
+comparison page shows them. The preparation, run in the benchmark's
+process, adds the four benchmark partners, a warehouse each with stock,
+and an approved listing of every variant of the first 100 products for
+each. Vanilla Saleor serves the same page (names, prices, variants)
+without the offers it has no notion of; the SQL count of a marketplace
+page must not grow with its size.
 
 The feed import runs in process: a partner's CSV feed of 100,000 listing
 rows (one SKU per row, with stock) checked against the price band and
@@ -48,6 +50,18 @@ VANILLA_PAGE_QUERY = f"""
 query BenchmarkPartnerOffersPage($first: Int!) {{
   products(first: $first) {{ edges {{ node {{
 {_PRODUCT_FIELDS}
+        variants {{
+{_VARIANT_FIELDS}
+        }}
+  }} }} }}
+}}
+"""
+
+SUMMARY_PAGE_QUERY = f"""
+query BenchmarkPartnerOffersPage($first: Int!) {{
+  products(first: $first) {{ edges {{ node {{
+{_PRODUCT_FIELDS}
+        listingSummary {{ lowestPrice {{ amount currency }} partnerCount }}
         variants {{
 {_VARIANT_FIELDS}
         }}
@@ -181,7 +195,7 @@ def prepare_pages(target, _runs):
     return {"products": len(products)}
 
 
-def _page_run(size):
+def _page_run(size, query=SUMMARY_PAGE_QUERY):
     def run_once(target, state):
         first = min(size, state["products"])
         if getattr(target, "name", "") == VANILLA:
@@ -190,7 +204,7 @@ def _page_run(size):
                     VANILLA_PAGE_QUERY, {"first": first}
                 ).sql_queries
             )
-        reply = target.execute(OFFERS_PAGE_QUERY, {"first": first})
+        reply = target.execute(query, {"first": first})
         for edge in reply.data["products"]["edges"]:
             summary = edge["node"]["listingSummary"]
             if summary["partnerCount"] < PARTNER_COUNT:
@@ -296,11 +310,10 @@ MEASURES = [
         Measure(
             name=f"partner_offers_products_page_{size}",
             description=(
-                f"An anonymous buyer's `products(first: {size})` in Brazil with "
-                f"every variant's offers from {PARTNER_COUNT} partners (partner, "
-                "price, stock status, lead time) and each product's lowest "
-                "offer and partner count. Vanilla serves the same page without "
-                "offers."
+                f"An anonymous buyer's `products(first: {size})` in Brazil, every "
+                f"product offered by {PARTNER_COUNT} partners and more: each "
+                "product's lowest offer and partner count. Vanilla serves the "
+                "same page without offers."
             ),
             run_once=_page_run(size),
             prepare=prepare_pages,
@@ -308,6 +321,19 @@ MEASURES = [
             warmup=10,
         )
         for size in PAGE_SIZES
+    ),
+    Measure(
+        name="partner_offers_variant_listings_20",
+        description=(
+            "An anonymous buyer's `products(first: 20)` in Brazil with every "
+            f"variant's offers in full from {PARTNER_COUNT} partners and more "
+            "(partner, price, stock status, lead time). Vanilla serves the "
+            "same page without offers."
+        ),
+        run_once=_page_run(20, OFFERS_PAGE_QUERY),
+        prepare=prepare_pages,
+        iterations=100,
+        warmup=10,
     ),
     Measure(
         name="partner_feed_import_100000",

@@ -177,13 +177,17 @@ class PartnerListing(models.Model):
     (empty when the price is inside the band).
     """
 
+    # The unique (partner, variant, country) and the offers index (variant,
+    # country, status) serve the lookups by partner and by variant: no
+    # index of their own, two fewer to maintain on every feed write.
     partner = models.ForeignKey(
-        Partner, related_name="listings", on_delete=models.CASCADE
+        Partner, related_name="listings", on_delete=models.CASCADE, db_index=False
     )
     variant = models.ForeignKey(
         "product.ProductVariant",
         related_name="partner_listings",
         on_delete=models.CASCADE,
+        db_index=False,
     )
     country = CountryField()
     currency = models.CharField(max_length=settings.DEFAULT_CURRENCY_CODE_LENGTH)
