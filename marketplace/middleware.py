@@ -13,8 +13,10 @@ def sql_query_count(get_response):
 
         def counter(execute, sql, params, many, context):
             nonlocal count
-            if not sql.lstrip().upper().startswith(
-                ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+            if (
+                not sql.lstrip()
+                .upper()
+                .startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"))
             ):
                 count += 1
             return execute(sql, params, many, context)
