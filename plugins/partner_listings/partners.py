@@ -14,6 +14,7 @@ from plugins.companies.tax_ids import validate_tax_id
 from .error_codes import PartnerError, PartnerErrorCode
 from .models import (
     Partner,
+    PartnerApp,
     PartnerKind,
     PartnerMember,
     PartnerMemberRole,
@@ -40,6 +41,7 @@ class PartnerData:
     webhook_url: str | None = None
     stock_source: Partner | None = None
     clear_stock_source: bool = False
+    app_ids: list | None = None
 
 
 def _clean_regions(regions):
@@ -164,6 +166,28 @@ def _set_warehouses(partner, warehouse_ids):
     )
 
 
+def _set_apps(partner, app_ids):
+    app_ids = {int(pk) for pk in app_ids}
+    taken = (
+        PartnerApp.objects.select_for_update()
+        .filter(app_id__in=app_ids)
+        .exclude(partner=partner)
+    )
+    if taken.exists():
+        raise PartnerError(
+            PartnerErrorCode.UNIQUE,
+            "An app already acts for another partner.",
+            "apps",
+        )
+    PartnerApp.objects.filter(partner=partner).exclude(app_id__in=app_ids).delete()
+    linked = set(
+        PartnerApp.objects.filter(partner=partner).values_list("app_id", flat=True)
+    )
+    PartnerApp.objects.bulk_create(
+        [PartnerApp(partner=partner, app_id=pk) for pk in app_ids - linked]
+    )
+
+
 def save_partner(data: PartnerData, partner: Partner | None = None) -> Partner:
     creating = partner is None
     if creating:
@@ -185,6 +209,8 @@ def save_partner(data: PartnerData, partner: Partner | None = None) -> Partner:
             partner.save()
             if data.warehouse_ids is not None:
                 _set_warehouses(partner, data.warehouse_ids)
+            if data.app_ids is not None:
+                _set_apps(partner, data.app_ids)
     except IntegrityError as error:
         message = str(error)
         if "partner_unique_tax_id" in message:

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from graphene import Node
 
@@ -323,3 +325,56 @@ def test_price_band_set_by_partner_is_refused(member_a):
 
     # then
     assert [e["code"] for e in data["errors"]] == ["PERMISSION_DENIED"]
+
+
+def test_partner_app_acts_for_its_partner_only(
+    partner_manager, app, partner_a, partner_b, variant
+):
+    # given: the brand links the app (partner A's ERP) to partner A
+    from tests.fixtures.partners import create_listing
+
+    linked = ApiClient(user=partner_manager).execute(
+        PARTNER_UPDATE,
+        {
+            "id": Node.to_global_id("Partner", partner_a.pk),
+            "input": {"apps": [Node.to_global_id("App", app.pk)]},
+        },
+    )["partnerUpdate"]
+    erp = ApiClient(app_token=app.tokens.get().auth_token)
+    listing_b = create_listing(partner_b, variant, "190.00")
+    create = """
+    mutation ($input: PartnerListingCreateInput!) {
+      partnerListingCreate(input: $input) {
+        listing { partner { slug } } errors { code }
+      }
+    }
+    """
+    update = """
+    mutation ($id: ID!) {
+      partnerListingUpdate(id: $id, input: {price: 1}) { errors { code } }
+    }
+    """
+
+    # when
+    own = erp.execute(
+        create,
+        {
+            "input": {
+                "variant": Node.to_global_id("ProductVariant", variant.pk),
+                "country": "BR",
+                "price": "190.00",
+            }
+        },
+    )["partnerListingCreate"]
+    other = erp.execute(
+        update, {"id": Node.to_global_id("PartnerListing", listing_b.pk)}
+    )
+
+    # then
+    assert linked["errors"] == []
+    assert own["errors"] == []
+    assert own["listing"]["partner"]["slug"] == partner_a.slug
+    errors = other["partnerListingUpdate"]["errors"]
+    assert [e["code"] for e in errors] == ["PERMISSION_DENIED"]
+    listing_b.refresh_from_db()
+    assert listing_b.price_amount == Decimal("190.00")

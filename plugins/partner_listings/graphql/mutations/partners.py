@@ -1,4 +1,5 @@
 import graphene
+from saleor.app.models import App
 from saleor.warehouse.models import Warehouse
 
 from ... import partners
@@ -26,6 +27,10 @@ class PartnerInput(graphene.InputObjectType):
     auto_approve_listings = graphene.Boolean()
     low_stock_threshold = graphene.Int()
     webhook_url = graphene.String()
+    apps = graphene.List(
+        graphene.NonNull(graphene.ID),
+        description="Apps acting for the partner (its ERP), with a manager's rights.",
+    )
     stock_source = graphene.ID(
         description="Partner whose warehouses ship this partner's orders (a "
         "representative selling the brand's stock); an empty string clears it."
@@ -62,7 +67,16 @@ def _to_data(data):
             decode_int_id(data["stock_source"], "Partner", "stockSource"),
             "stockSource",
         )
+    app_ids = None
+    if data.get("apps") is not None:
+        app_ids = [
+            decode_int_id(global_id, "App", "apps") for global_id in data["apps"]
+        ]
+        known = set(App.objects.filter(pk__in=app_ids).values_list("pk", flat=True))
+        if known != set(app_ids):
+            raise PartnerError(PartnerErrorCode.NOT_FOUND, "Unknown app.", "apps")
     return partners.PartnerData(
+        app_ids=app_ids,
         stock_source=stock_source,
         clear_stock_source=clear_stock_source,
         name=data.get("name"),
