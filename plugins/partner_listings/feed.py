@@ -48,6 +48,7 @@ OPTIONAL_COLUMNS = (
 )
 STOCK_PREFIX = "stock:"
 _TRUE = {"1", "true", "yes", "y"}
+_ANALYZE_AFTER_ROWS = 10_000
 # Marks a price that was not re-checked (never stored: new rows are checked).
 _KEEP = "~keep"
 _FALSE = {"", "0", "false", "no", "n"}
@@ -750,6 +751,11 @@ def _write(partner, plan: _Plan, tracker):
                 "ON CONFLICT (warehouse_id, product_variant_id) DO UPDATE SET "
                 "quantity = EXCLUDED.quantity"
             )
+    if len(plan.listings) >= _ANALYZE_AFTER_ROWS:
+        # A large feed changes the table's statistics enough for the
+        # planner to pick bad plans for the offers until autovacuum runs.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE partner_listings_partnerlisting")
     tracker.step(tracker.total // 2)
 
 

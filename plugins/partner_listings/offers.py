@@ -11,8 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Count, Min
+from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from prices import Money, TaxedMoney
 from saleor.checkout.models import CheckoutLine
@@ -88,33 +87,49 @@ class OfferSummary:
 EMPTY_SUMMARY = OfferSummary(lowest_price=None, partner_count=0, listing_count=0)
 
 
+_SUMMARY_SQL = """
+SELECT v.product_id, l.currency, MIN(l.price_amount), COUNT(DISTINCT l.partner_id),
+       COUNT(*)
+FROM product_productvariant v
+JOIN partner_listings_partnerlisting l
+  ON l.variant_id = v.id AND l.country = %s AND l.status = %s
+JOIN partner_listings_partner p
+  ON p.id = l.partner_id AND p.status = %s AND p.regions @> ARRAY[%s]::varchar[]
+WHERE v.product_id = ANY(%s)
+GROUP BY v.product_id, l.currency
+ORDER BY v.product_id, l.currency
+"""
+
+
 def get_offer_summaries(product_ids, country) -> dict:
-    """Return ``{product_id: OfferSummary}`` over the product's variants."""
+    """Return ``{product_id: OfferSummary}`` over the product's variants.
+
+    The same offers as ``offers_queryset``, aggregated in one statement.
+    """
     if not country or not product_ids:
         return {}
-    rows = (
-        offers_queryset(country)
-        .filter(variant__product_id__in=product_ids)
-        .values("variant__product_id", "currency")
-        .annotate(
-            lowest=Min("price_amount"),
-            partners=Count("partner_id", distinct=True),
-            listings=Count("pk"),
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SUMMARY_SQL,
+            [
+                country,
+                ListingStatus.APPROVED.value,
+                PartnerStatus.ACTIVE.value,
+                country,
+                list(product_ids),
+            ],
         )
-        .order_by("variant__product_id", "currency")
-    )
+        rows = cursor.fetchall()
     summaries = {}
-    for row in rows:
-        product_id = row["variant__product_id"]
+    for product_id, currency, lowest, partners, listings in rows:
         # One region has one currency; a second one would be a data error,
         # and the first currency in order wins.
-        if product_id in summaries:
-            continue
-        summaries[product_id] = OfferSummary(
-            lowest_price=Money(row["lowest"], row["currency"]),
-            partner_count=row["partners"],
-            listing_count=row["listings"],
-        )
+        if product_id not in summaries:
+            summaries[product_id] = OfferSummary(
+                lowest_price=Money(lowest, currency),
+                partner_count=partners,
+                listing_count=listings,
+            )
     return summaries
 
 

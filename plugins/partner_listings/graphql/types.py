@@ -29,18 +29,27 @@ from .enums import (
 
 
 def get_buyer_country(info, country=None):
-    """The buyer's region: the argument, else what pricing decided."""
+    """The buyer's region: the argument, else what pricing decided.
+
+    Computed once per request: every product and variant of a page asks.
+    """
     if country:
         return country.upper()
+    request = info.context
+    cached = getattr(request, "_partner_buyer_country", None)
+    if cached is not None:
+        return cached or None
+    code = None
     if apps.is_installed("plugins.price_lists"):
         from plugins.price_lists.context import get_pricing_context
 
         context = get_pricing_context(info)
         code = getattr(context, "country", None)
-        if code:
-            return str(getattr(code, "code", code)).upper()
-    code = getattr(info.context, "country", None)
-    return str(getattr(code, "code", code) or "").upper() or None
+    if not code:
+        code = getattr(request, "country", None)
+    code = str(getattr(code, "code", code) or "").upper()
+    request._partner_buyer_country = code
+    return code or None
 
 
 class PartnerError(graphene.ObjectType):
