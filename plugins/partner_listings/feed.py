@@ -408,19 +408,41 @@ def _fetch_existing(partner):
         return {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
 
 
-def _lock_stocks(warehouse_ids, variant_ids):
-    """Lock the stock rows the feed may change; return quantities held."""
+def _read_stocks(warehouse_ids, variant_ids):
+    """Return ``{(warehouse_id, variant_id): quantity}``, without locking."""
     if not warehouse_ids:
         return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.warehouse_id, s.product_variant_id, s.quantity "
+            "FROM warehouse_stock s "
+            "JOIN unnest(%s::integer[]) AS f(id) ON s.product_variant_id = f.id "
+            "WHERE s.warehouse_id = ANY(%s::uuid[])",
+            [list(variant_ids), [str(pk) for pk in warehouse_ids]],
+        )
+        return {(str(row[0]), row[1]): row[2] for row in cursor.fetchall()}
+
+
+def _lock_stocks(pairs):
+    """Lock the stock rows the feed changes; return what orders hold.
+
+    Only changed rows are locked (in id order, as allocation locks them),
+    so an order cannot allocate between this check and the write.
+    """
+    if not pairs:
+        return {}
+    warehouses, variants = zip(*pairs, strict=True)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT s.warehouse_id, s.product_variant_id, s.quantity, "
             "COALESCE((SELECT SUM(a.quantity_allocated) FROM warehouse_allocation a "
             "WHERE a.stock_id = s.id), 0) "
             "FROM warehouse_stock s "
-            "JOIN unnest(%s::integer[]) AS f(id) ON s.product_variant_id = f.id "
-            "WHERE s.warehouse_id = ANY(%s::uuid[]) ORDER BY s.id FOR UPDATE OF s",
-            [list(variant_ids), [str(pk) for pk in warehouse_ids]],
+            "JOIN unnest(%s::uuid[], %s::integer[]) AS f(warehouse_id, variant_id) "
+            "ON s.warehouse_id = f.warehouse_id "
+            "AND s.product_variant_id = f.variant_id "
+            "ORDER BY s.id FOR UPDATE OF s",
+            [list(warehouses), list(variants)],
         )
         return {(str(row[0]), row[1]): (row[2], row[3]) for row in cursor.fetchall()}
 
@@ -508,7 +530,7 @@ def _plan(partner, rows, result, tracker) -> _Plan:
 
     variant_ids = {variant_id for _, variant_id, _, _ in resolved}
     existing = _fetch_existing(partner)
-    current_stocks = _lock_stocks(set(warehouses.values()), variant_ids)
+    current_stocks = _read_stocks(set(warehouses.values()), variant_ids)
 
     # Decide what changes; only changed prices need the brand's price.
     pending = []
@@ -546,10 +568,21 @@ def _plan(partner, rows, result, tracker) -> _Plan:
         )
     now = timezone.now()
     region_currencies = {}
+    locked = _lock_stocks(
+        [
+            (warehouse_id, variant_id)
+            for _, variant_id, _, stocks, _, _ in pending
+            for warehouse_id, quantity in stocks.items()
+            if current_stocks.get((warehouse_id, variant_id)) != quantity
+        ]
+    )
     for row, variant_id, category_id, stocks, old, check in pending:
         stock_changes = []
         for warehouse_id, quantity in stocks.items():
-            held = current_stocks.get((warehouse_id, variant_id))
+            key = (warehouse_id, variant_id)
+            if key not in locked and current_stocks.get(key) == quantity:
+                continue
+            held = locked.get(key)
             if held is not None and held[0] == quantity:
                 continue
             allocated = held[1] if held else 0

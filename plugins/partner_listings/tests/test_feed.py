@@ -274,3 +274,30 @@ def test_bulk_upsert_reports_row_errors(member_a, catalog):
     ]
     assert data["written"] is False
     assert not PartnerListing.objects.exists()
+
+
+def test_feed_import_refuses_stock_below_what_orders_hold(partner_a, catalog):
+    # given: an order holds 5 drills in partner A's warehouse
+    from saleor.warehouse.models import Allocation
+
+    from tests.fixtures.partners import create_order_line
+
+    import_text(
+        partner_a, HEADER + ",stock:alfa-campinas\nSKU-IMPACT-DRILL,BR,185,1,1,3,8\n"
+    )
+    drill, _ = catalog
+    Allocation.objects.create(
+        order_line=create_order_line(drill, 5),
+        stock=Stock.objects.get(warehouse__slug="alfa-campinas"),
+        quantity_allocated=5,
+    )
+
+    # when
+    result = import_text(
+        partner_a, HEADER + ",stock:alfa-campinas\nSKU-IMPACT-DRILL,BR,186,1,1,3,3\n"
+    )
+
+    # then
+    assert [error.code for error in result.errors] == ["STOCK_BELOW_ALLOCATED"]
+    assert Stock.objects.get(warehouse__slug="alfa-campinas").quantity == 8
+    assert PartnerListing.objects.get().price_amount == Decimal("185")
