@@ -33,6 +33,9 @@ def calculate_draft_order_line_unit(line, previous_value):
     Saleor gives a draft order its default currency, so only lists in that
     currency apply; other lines keep Saleor's price.
     """
+    # TODO: draft orders for buyers outside Brazil stay in DEFAULT_CURRENCY -
+    # staff rarely draft them and the lines still get a price; it would take
+    # replacing draftOrderCreate to set the region's currency.
     order = line.order
     if order.status != OrderStatus.DRAFT or line.variant is None:
         return previous_value

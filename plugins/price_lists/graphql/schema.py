@@ -10,6 +10,7 @@ checkout in its region's currency; adds the management of price lists.
 
 import graphene
 from django.conf import settings
+from django.db.models import Count, Q
 from saleor.core.permissions import OrderPermissions
 from saleor.core.taxes import zero_taxed_money
 from saleor.graphql.account.enums import CountryCodeEnum
@@ -181,6 +182,9 @@ class Query(graphene.ObjectType):
         id=graphene.Argument(graphene.ID, required=True),
         description="Look up a price list by ID. Requires MANAGE_PRICE_LISTS.",
     )
+    # TODO: sorting and filtering by price use Saleor's base price - a
+    # buyer's prices exist only per request; it would take storing each
+    # (list, variant) price and joining the buyer's winning list per row.
     products = FilterInputConnectionField(
         Product,
         filter=ProductFilterInput(description="Filtering options for products."),
@@ -254,7 +258,9 @@ class Query(graphene.ObjectType):
     def resolve_price_lists(
         _root, _info, country=None, currency=None, is_active=None, search=None, **_
     ):
-        price_lists = models.PriceList.objects.all()
+        price_lists = models.PriceList.objects.annotate(
+            entry_count=Count("entries")
+        ).prefetch_related("companies", "customer_groups")
         if country:
             code = getattr(country, "value", country)
             price_lists = price_lists.filter(countries__contains=[code])
@@ -263,8 +269,8 @@ class Query(graphene.ObjectType):
         if is_active is not None:
             price_lists = price_lists.filter(is_active=is_active)
         if search:
-            price_lists = price_lists.filter(name__icontains=search) | (
-                price_lists.filter(slug__icontains=search)
+            price_lists = price_lists.filter(
+                Q(name__icontains=search) | Q(slug__icontains=search)
             )
         return price_lists
 

@@ -106,11 +106,11 @@ class PriceList(CountableDjangoObjectType):
 
     @staticmethod
     def resolve_companies(root: models.PriceList, _info):
-        return root.companies.all()
+        return list(root.companies.all())
 
     @staticmethod
     def resolve_customer_groups(root: models.PriceList, _info):
-        return root.customer_groups.all()
+        return list(root.customer_groups.all())
 
     @staticmethod
     def resolve_entries(root: models.PriceList, _info, sku=None, **_kwargs):
@@ -121,7 +121,9 @@ class PriceList(CountableDjangoObjectType):
 
     @staticmethod
     def resolve_entry_count(root: models.PriceList, _info):
-        return root.entries.count()
+        # Annotated by the priceLists query; counted for a single list.
+        count = getattr(root, "entry_count", None)
+        return root.entries.count() if count is None else count
 
 
 class PriceTier(graphene.ObjectType):

@@ -1,77 +1,125 @@
+"""Concurrent writes to price lists, on real transactions.
+
+Two connections must both commit for one to wait on the other's lock, so
+the writes run in threads, each on a connection of its own that commits,
+and the tests remove what they made themselves, rather than being
+``transaction=True`` tests, whose flush would empty the tables Saleor's
+migrations fill (site settings) for the tests after them.
+"""
+
 import threading
+from decimal import Decimal
 
 import pytest
 from django.db import connection
+from saleor.product.models import Category, Product, ProductType, ProductVariant
 
 from plugins.price_lists import management
 from plugins.price_lists.exceptions import PriceListError
 from plugins.price_lists.models import PriceList
 
+SLUG = "price-lists-concurrency"
+# A country no other test prices, so that committed lists meet no other.
+COUNTRY = "IS"
 
-# Saleor creates its site settings in a migration: the flush that ends a
-# transactional test must restore them for the tests after it.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_save_price_list_lets_one_of_two_tying_lists_through():
-    # given: two requests creating lists that would tie, at the same time
-    barrier = threading.Barrier(2)
-    outcomes = []
 
-    def create(name):
+def _remove_data():
+    PriceList.objects.filter(slug__startswith=SLUG).delete()
+    Product.objects.filter(slug=SLUG).delete()
+    Category.objects.filter(slug=SLUG).delete()
+    ProductType.objects.filter(slug=SLUG).delete()
+
+
+def in_thread(call):
+    """Run ``call`` on a connection of its own, committed; return its result."""
+    return run_together(call)[0]
+
+
+@pytest.fixture
+def committed(db):
+    in_thread(_remove_data)
+    yield
+    in_thread(_remove_data)
+
+
+def run_together(*calls):
+    """Run the calls in threads released at the same moment."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(index, call):
         try:
             barrier.wait()
-            management.save_price_list(
-                None, {"name": name, "currency": "BRL", "countries": ["BR"]}
-            )
-            outcomes.append("created")
+            outcomes[index] = call()
         except PriceListError as error:
-            outcomes.append(error.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=create, args=(name,)) for name in "AB"]
-
-    # when
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    # then
-    assert sorted(outcomes) == ["created", "overlapping_validity"]
-    assert PriceList.objects.count() == 1
-
-
-# Saleor creates its site settings in a migration: the flush that ends a
-# transactional test must restore them for the tests after it.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_upsert_entries_concurrent_writes_keep_tiers_in_order(variant):
-    # given: one request sets 1+ at 100, the other 10+ at 120
-    price_list = PriceList.objects.create(
-        name="Brazil", slug="brazil", currency="BRL", countries=["BR"]
-    )
-    barrier = threading.Barrier(2)
-    results = []
-
-    def write(quantity, amount):
-        try:
-            barrier.wait()
-            row = management.EntryRow(
-                row=1, sku=variant.sku, min_quantity=quantity, amount=amount
-            )
-            results.append(management.upsert_entries(price_list, [row]))
+            outcomes[index] = error.code
         finally:
             connection.close()
 
     threads = [
-        threading.Thread(target=write, args=args) for args in ((1, "100"), (10, "120"))
+        threading.Thread(target=run, args=(index, call))
+        for index, call in enumerate(calls)
     ]
-
-    # when
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return outcomes
+
+
+@pytest.mark.usefixtures("committed")
+def test_save_price_list_lets_one_of_two_tying_lists_through():
+    # given: two requests creating lists that would tie
+    def create(suffix):
+        return lambda: (
+            management.save_price_list(
+                None,
+                {
+                    "name": f"Iceland {suffix}",
+                    "slug": f"{SLUG}-{suffix}",
+                    "currency": "EUR",
+                    "countries": [COUNTRY],
+                },
+            ).slug
+        )
+
+    # when
+    outcomes = run_together(create("a"), create("b"))
+
+    # then
+    refused = [outcome for outcome in outcomes if outcome == "overlapping_validity"]
+    assert len(refused) == 1
+    assert PriceList.objects.filter(slug__startswith=SLUG).count() == 1
+
+
+@pytest.mark.usefixtures("committed")
+def test_upsert_entries_concurrent_writes_keep_tiers_in_order():
+    # given: one request sets 1+ at 100, the other 10+ at 120
+    def make_data():
+        product = Product.objects.create(
+            name=SLUG,
+            slug=SLUG,
+            product_type=ProductType.objects.create(name=SLUG, slug=SLUG),
+            category=Category.objects.create(name=SLUG, slug=SLUG),
+            price_amount=Decimal("100"),
+        )
+        variant = ProductVariant.objects.create(product=product, sku=SLUG.upper())
+        price_list = PriceList.objects.create(
+            name="Iceland", slug=SLUG, currency="EUR", countries=[COUNTRY]
+        )
+        return variant, price_list
+
+    variant, price_list = in_thread(make_data)
+
+    def write(quantity, amount):
+        row = management.EntryRow(
+            row=1, sku=variant.sku, min_quantity=quantity, amount=amount
+        )
+        return lambda: management.upsert_entries(price_list, [row]).written
+
+    # when
+    outcomes = run_together(write(1, "100"), write(10, "120"))
 
     # then: whichever ran second saw the first and refused to rise
-    assert sorted(result.written for result in results) == [0, 1]
+    assert sorted(outcomes) == [0, 1]
     assert price_list.entries.count() == 1
