@@ -11,6 +11,7 @@ whenever the country may have changed.
 """
 
 import logging
+import threading
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -146,9 +147,8 @@ def resolve_brand_line_prices(checkout, lines) -> dict[int, ResolvedPrice | None
 
 def get_unpriced_lines(checkout, lines) -> list:
     """Return the lines that have no price for the checkout's buyer."""
-    lines = list(lines)
-    prices = resolve_checkout_line_prices(checkout, lines)
-    return [line for line in lines if prices[line.pk] is None]
+    cache = get_request_cache() or CheckoutPricingCache()
+    return [line for line in lines if cache.get_price(checkout, line) is None]
 
 
 def price_not_available_error(checkout, lines) -> ValidationError:
@@ -221,6 +221,28 @@ class CheckoutPricingCache:
             self._prices[(*checkout_key, *pair)] = price
 
 
+_request = threading.local()
+
+
+def start_request_cache(**_kwargs):
+    """Share one ``CheckoutPricingCache`` between the hooks of a request.
+
+    Saleor builds a plugins manager, and so a plugin, for almost every
+    calculation; a request computes a checkout's totals a dozen times.
+    Connected to ``request_started``; nothing changes a price list during a
+    checkout's request.
+    """
+    _request.cache = CheckoutPricingCache()
+
+
+def end_request_cache(**_kwargs):
+    _request.cache = None
+
+
+def get_request_cache() -> "CheckoutPricingCache | None":
+    return getattr(_request, "cache", None)
+
+
 def calculate_checkout_line_total(line, previous_value, *, cache=None):
     """Return the line's total at its unit price from the price lists.
 
@@ -228,7 +250,7 @@ def calculate_checkout_line_total(line, previous_value, *, cache=None):
     list prices the line; a line with no price at all cannot be priced.
     """
     checkout = line.checkout
-    cache = cache or CheckoutPricingCache()
+    cache = get_request_cache() or cache or CheckoutPricingCache()
     price = cache.get_price(checkout, line)
     if price is None:
         raise price_not_available_error(checkout, [line])
