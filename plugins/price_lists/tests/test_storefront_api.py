@@ -598,3 +598,19 @@ def test_draft_order_prices_lines_for_the_customer_contract(
         "amount": 149.0,
         "currency": "BRL",
     }
+
+
+@pytest.mark.usefixtures("regional_price_lists")
+def test_products_search_prices_for_country(api_client):
+    # when: Saleor 2.10's search is the products query's filter
+    data = api_client.execute(
+        """
+        { products(first: 5, country: DE, filter: {search: "drill"}) {
+            edges { node { name variants { pricing { price { gross {
+              amount currency } } } } } } } }
+        """
+    )
+
+    # then
+    [edge] = data["products"]["edges"]
+    assert _price(edge["node"]["variants"][0]["pricing"]["price"]) == (36.9, "EUR")
