@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class PartnerListingsConfig(AppConfig):
@@ -7,6 +8,10 @@ class PartnerListingsConfig(AppConfig):
     verbose_name = "Partner listings"
 
     def ready(self):
+        # The vanilla mode serves Saleor alone, the benchmarks' baseline:
+        # it must not pay for the plugin's price watch.
+        if getattr(settings, "VANILLA_SALEOR", False):
+            return
         from . import signals
 
         signals.connect_brand_price_signals()
