@@ -614,3 +614,65 @@ def test_products_search_prices_for_country(api_client):
     # then
     [edge] = data["products"]["edges"]
     assert _price(edge["node"]["variants"][0]["pricing"]["price"]) == (36.9, "EUR")
+
+
+@pytest.mark.usefixtures("regional_price_lists")
+def test_checkout_payment_for_new_total_replaces_uncharged_one(
+    user_api_client, variant
+):
+    # given: a payment made, then the quantity changed
+    checkout = create_checkout(user_api_client, variant, 1, "BR")["checkout"]
+    [method] = checkout["availableShippingMethods"]
+    user_api_client.execute(
+        CHECKOUT_SHIPPING_METHOD_UPDATE,
+        {"checkoutId": checkout["id"], "shippingMethodId": method["id"]},
+    )
+
+    def pay(token, amount):
+        return user_api_client.execute(
+            CHECKOUT_PAYMENT_CREATE,
+            {
+                "checkoutId": checkout["id"],
+                "input": {
+                    "gateway": "mirumee.payments.dummy",
+                    "token": token,
+                    "amount": amount,
+                },
+            },
+        )["checkoutPaymentCreate"]
+
+    pay("first-card", 199.9)
+    user_api_client.execute(
+        """
+        mutation ($id: ID!, $lines: [CheckoutLineInput]!) {
+          checkoutLinesUpdate(checkoutId: $id, lines: $lines) {
+            checkoutErrors { code }
+          }
+        }
+        """,
+        {
+            "id": checkout["id"],
+            "lines": [
+                {
+                    "variantId": Node.to_global_id("ProductVariant", variant.pk),
+                    "quantity": 10,
+                }
+            ],
+        },
+    )
+
+    # when
+    reused = pay("first-card", 1809.0)
+    second = pay("second-card", 1809.0)
+    completed = user_api_client.execute(
+        CHECKOUT_COMPLETE, {"checkoutId": checkout["id"]}
+    )
+
+    # then
+    assert [e["field"] for e in reused["paymentErrors"]] == ["token"]
+    assert second["paymentErrors"] == []
+    order = completed["checkoutComplete"]["order"]
+    assert order["total"]["gross"] == {"amount": 1809.0, "currency": "BRL"}
+    captured = [p["capturedAmount"]["amount"] for p in order["payments"]]
+    assert sum(captured) == 1809.0
+    assert Payment.objects.get(is_active=True).total == Decimal("1809.00")

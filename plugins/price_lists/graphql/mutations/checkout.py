@@ -21,6 +21,8 @@ from saleor.graphql.checkout.types import Checkout
 from saleor.graphql.core.types.common import CheckoutError, PaymentError
 from saleor.graphql.core.utils import from_global_id_strict_type
 from saleor.graphql.payment import mutations as saleor_payment_mutations
+from saleor.payment import ChargeStatus
+from saleor.payment.error_codes import PaymentErrorCode
 
 from ...checkout import (
     check_checkout_lines_priced,
@@ -189,10 +191,31 @@ class CheckoutPaymentCreate(saleor_payment_mutations.CheckoutPaymentCreate):
                     raise ValidationError(
                         {"checkout_id": error.error_dict["lines"]}
                     ) from None
+                # Saleor completes a checkout with its last active payment
+                # but counts every active one as paid: a payment for an
+                # earlier total, never charged, would be counted too.
+                checkout.payments.filter(
+                    is_active=True,
+                    charge_status=ChargeStatus.NOT_CHARGED,
+                    to_confirm=False,
+                ).exclude(token=data["input"]["token"]).update(is_active=False)
             response = super().perform_mutation(root, info, checkout_id, **data)
             payment = response.payment
-            checkout = payment.checkout
-            if payment.currency != checkout.currency:
-                payment.currency = checkout.currency
+            amount = data["input"].get("amount")
+            if amount is not None and payment.total != amount:
+                # Saleor returns the checkout's earlier payment made with the
+                # same token, at that payment's total.
+                raise ValidationError(
+                    {
+                        "token": ValidationError(
+                            "This checkout already has a payment with this token, "
+                            f"for {payment.total} {payment.currency}; pay with a "
+                            "new token.",
+                            code=PaymentErrorCode.INVALID.value,
+                        )
+                    }
+                )
+            if payment.currency != payment.checkout.currency:
+                payment.currency = payment.checkout.currency
                 payment.save(update_fields=["currency"])
         return response
