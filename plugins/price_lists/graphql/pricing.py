@@ -228,3 +228,15 @@ def resolve_checkout_line_unit_price(root, info):
         .load(info.context.request_time)
         .then(divide)
     )
+
+
+def resolve_order_subtotal(root, _info):
+    """Return the sum of an order's lines, in the order's currency.
+
+    Saleor starts the sum from zero in ``DEFAULT_CURRENCY``, which fails
+    for an order in USD or EUR.
+    """
+    return sum(
+        (line.get_total() for line in root.lines.all()),
+        zero_taxed_money(root.currency),
+    )

@@ -21,6 +21,7 @@ from saleor.graphql.core.fields import (
 )
 from saleor.graphql.core.types import Money, TaxedMoney
 from saleor.graphql.decorators import permission_required
+from saleor.graphql.order.types import Order as OrderType
 from saleor.graphql.product import resolvers as product_resolvers
 from saleor.graphql.product.enums import StockAvailability
 from saleor.graphql.product.filters import ProductFilterInput
@@ -152,6 +153,16 @@ add_field(
             "The sum of the the checkout line prices, with all the taxes, "
             "shipping costs, and discounts included, in the checkout's currency."
         ),
+    ),
+)
+add_field(
+    OrderType,
+    "subtotal",
+    graphene.Field(
+        TaxedMoney,
+        resolver=pricing.resolve_order_subtotal,
+        description="The sum of line prices not including shipping, in the "
+        "order's currency.",
     ),
 )
 add_field(

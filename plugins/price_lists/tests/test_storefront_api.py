@@ -209,6 +209,7 @@ mutation ($checkoutId: ID!) {
     order {
       id
       total { gross { amount currency } }
+      subtotal { gross { amount currency } }
       lines { productSku quantity unitPrice { gross { amount currency } } }
       payments { total { amount currency } capturedAmount { amount currency } }
     }
@@ -338,6 +339,10 @@ def test_checkout_in_united_states_is_paid_in_usd(user_api_client, variant):
     assert payment["total"] == total
     assert completed["checkoutErrors"] == []
     assert completed["order"]["total"]["gross"] == total
+    assert completed["order"]["subtotal"]["gross"] == {
+        "amount": 375.0,
+        "currency": "USD",
+    }
     assert Order.objects.get().currency == "USD"
     assert Payment.objects.get().currency == "USD"
 
