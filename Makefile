@@ -1,7 +1,9 @@
 # The two commands a new machine needs: `make run` and `make test`.
 SHELL := /bin/bash
 PYTHON_VERSION ?= 3.11
-UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# uv from PATH, else the one pip installs for this user (run as a module, so
+# that where pip puts its script does not matter).
+UV ?= $(if $(shell command -v uv 2>/dev/null),uv,python3 -m uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The tests run on the machine's PostgreSQL server unless told otherwise.
@@ -10,10 +12,10 @@ RUN = $(UV) run --frozen --no-sync
 
 .PHONY: run test install bench lint format schema seed migrate manage
 
-$(UV):
-	python3 -m pip install --user --quiet --disable-pip-version-check uv
-
-install: $(UV)
+install:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --user --quiet \
+	  --disable-pip-version-check uv 2>/dev/null || python3 -m pip install --user \
+	  --quiet --disable-pip-version-check --break-system-packages uv
 	$(UV) sync --frozen --python $(PYTHON_VERSION)
 
 run: install
