@@ -14,7 +14,11 @@ from django.utils.html import escape
 from graphene import Node
 from saleor.account import emails as account_emails
 from saleor.account.utils import create_jwt_token
+from saleor.order import OrderStatus
 from saleor.order import emails as order_emails
+from saleor.order.models import Order
+
+from .fixtures.orders import add_order_line, recalculate_order_total, taxed
 
 STOREFRONT = "https://buyers.example.com"
 SITE_NAME = "Aurora Ferramentas"
@@ -373,6 +377,32 @@ def test_email_html_part_escapes_customer_input(order, mailoutbox):
     assert '<a href="https://phishing.example">' not in html
     assert "&lt;a href=&quot;https://phishing.example&quot;&gt;" in html
     assert order.customer_note in message.body
+
+
+@pytest.mark.usefixtures("site", "strict_templates")
+def test_order_confirmation_sums_an_order_in_its_own_currency(
+    customer_user, buyer_address, variant, mailoutbox
+):
+    # given: an order in USD, while Saleor's default currency is BRL
+    order = Order.objects.create(
+        user=customer_user,
+        user_email=customer_user.email,
+        status=OrderStatus.UNFULFILLED,
+        billing_address=buyer_address.get_copy(),
+        shipping_address=buyer_address.get_copy(),
+        shipping_price=taxed("25.00", "25.00", "USD"),
+        currency="USD",
+    )
+    add_order_line(order, variant, 4, taxed("21.00", "26.99", "USD"))
+    recalculate_order_total(order)
+
+    # when
+    order_emails.send_order_confirmation.delay(order.pk, "", order.user.pk)
+
+    # then
+    [message] = mailoutbox
+    assert "107.96" in message.body
+    assert "$" in message.body or "USD" in message.body
 
 
 ADDRESS = {

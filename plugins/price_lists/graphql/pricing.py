@@ -26,6 +26,8 @@ from saleor.graphql.product.types.products import (
 )
 from saleor.product.utils.availability import get_variant_price
 
+from marketplace.orders import get_order_subtotal
+
 from ..context import get_pricing_context
 from .dataloaders import PriceTiersLoader, VariantPriceLoader
 from .types import PriceTier
@@ -231,12 +233,4 @@ def resolve_checkout_line_unit_price(root, info):
 
 
 def resolve_order_subtotal(root, _info):
-    """Return the sum of an order's lines, in the order's currency.
-
-    Saleor starts the sum from zero in ``DEFAULT_CURRENCY``, which fails
-    for an order in USD or EUR.
-    """
-    return sum(
-        (line.get_total() for line in root.lines.all()),
-        zero_taxed_money(root.currency),
-    )
+    return get_order_subtotal(root)
