@@ -19,7 +19,13 @@ from saleor.checkout.utils import update_checkout_quantity
 from saleor.core.taxes import quantize_price
 
 from .error_codes import PartnerError, PartnerErrorCode
-from .models import ListingStatus, PartnerListing, PartnerStatus
+from .models import (
+    ListingStatus,
+    Partner,
+    PartnerKind,
+    PartnerListing,
+    PartnerStatus,
+)
 from .stocks import get_available_quantity
 
 LINE_DATA_KEY = "partner_listing"
@@ -306,9 +312,19 @@ def validate_checkout_listing_lines(checkout):
     from saleor.core.exceptions import InsufficientStock
 
     country = checkout.get_country()
+    brand = Partner.objects.filter(kind=PartnerKind.BRAND).first()
     for line in checkout.lines.select_related("variant__product"):
         listing = get_line_listing(line)
         if listing is None:
+            # Such a line is routed to the brand and allocated from the
+            # brand's warehouses alone; refuse it now, before the payment,
+            # rather than when the order is already paid.
+            if (
+                brand is not None
+                and line.variant.track_inventory
+                and line.quantity > get_available_quantity(brand.pk, line.variant_id)
+            ):
+                raise InsufficientStock(line.variant)
             continue
         listing.variant = line.variant
         check_listing_available(listing, country)

@@ -2,6 +2,8 @@ from decimal import Decimal
 
 import pytest
 from graphene import Node
+from saleor.payment import ChargeStatus
+from saleor.payment.models import Payment
 from saleor.warehouse.models import Allocation, Stock
 
 from plugins.partner_listings.models import OrderLineRoute
@@ -496,3 +498,50 @@ def test_representative_sells_from_stock_source(
     [allocation] = Allocation.objects.filter(order_line=route.order_line)
     assert allocation.stock.warehouse == warehouse
     assert allocation.quantity_allocated == 3
+
+
+def test_checkout_complete_refuses_brand_line_beyond_brand_stock_before_payment(
+    user_api_client,
+    variant,
+    warehouse,
+    brand_partner,
+    partner_a,
+    django_capture_on_commit_callbacks,
+):
+    # given: the brand holds 5 units, partner A 50; a plain line asks for 10
+    Stock.objects.filter(warehouse=warehouse, product_variant=variant).update(
+        quantity=5
+    )
+    Stock.objects.create(
+        warehouse=partner_a.held_warehouses.get().warehouse,
+        product_variant=variant,
+        quantity=50,
+    )
+    checkout_id = create_checkout(user_api_client)
+    data = user_api_client.execute(
+        PLAIN_LINES_ADD,
+        {
+            "checkoutId": checkout_id,
+            "lines": [{"variantId": gid("ProductVariant", variant.pk), "quantity": 10}],
+        },
+    )["checkoutLinesAdd"]
+    assert data["checkoutErrors"] == []
+
+    # when
+    data = place_order(user_api_client, checkout_id, django_capture_on_commit_callbacks)
+
+    # then: refused before the payment is charged, nothing allocated
+    assert data["order"] is None
+    assert [e["code"] for e in data["checkoutErrors"]] == ["INSUFFICIENT_STOCK"]
+    payment = Payment.objects.get()
+    assert payment.charge_status == ChargeStatus.NOT_CHARGED
+    assert not Allocation.objects.exists()
+
+
+PLAIN_LINES_ADD = """
+mutation ($checkoutId: ID!, $lines: [CheckoutLineInput]!) {
+  checkoutLinesAdd(checkoutId: $checkoutId, lines: $lines) {
+    checkoutErrors { field code message }
+  }
+}
+"""
