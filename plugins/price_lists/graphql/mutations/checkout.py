@@ -97,34 +97,38 @@ class CheckoutLinesUpdate(CheckoutLinesAdd):
         return super().perform_mutation(root, info, checkout_id, lines, replace=True)
 
 
-class CheckoutShippingAddressUpdate(saleor_mutations.CheckoutShippingAddressUpdate):
+class RepriceAfterAddressUpdate:
+    """Run Saleor's address mutation, then reprice, in one transaction.
+
+    An address can move the checkout to another region, and so to other
+    price lists and another currency.
+    """
+
+    @classmethod
+    def perform_mutation(cls, root, info, **data):
+        with transaction.atomic():
+            response = super().perform_mutation(root, info, **data)
+            reprice_checkout(response.checkout, info.context.discounts)
+            check_checkout_lines_priced(response.checkout)
+        return response
+
+
+class CheckoutShippingAddressUpdate(
+    RepriceAfterAddressUpdate, saleor_mutations.CheckoutShippingAddressUpdate
+):
     class Meta:
         description = saleor_mutations.CheckoutShippingAddressUpdate._meta.description
         error_type_class = CheckoutError
         error_type_field = "checkout_errors"
 
-    @classmethod
-    def perform_mutation(cls, root, info, **data):
-        with transaction.atomic():
-            response = super().perform_mutation(root, info, **data)
-            reprice_checkout(response.checkout, info.context.discounts)
-            check_checkout_lines_priced(response.checkout)
-        return response
 
-
-class CheckoutBillingAddressUpdate(saleor_mutations.CheckoutBillingAddressUpdate):
+class CheckoutBillingAddressUpdate(
+    RepriceAfterAddressUpdate, saleor_mutations.CheckoutBillingAddressUpdate
+):
     class Meta:
         description = saleor_mutations.CheckoutBillingAddressUpdate._meta.description
         error_type_class = CheckoutError
         error_type_field = "checkout_errors"
-
-    @classmethod
-    def perform_mutation(cls, root, info, **data):
-        with transaction.atomic():
-            response = super().perform_mutation(root, info, **data)
-            reprice_checkout(response.checkout, info.context.discounts)
-            check_checkout_lines_priced(response.checkout)
-        return response
 
 
 class CheckoutAddPromoCode(saleor_mutations.CheckoutAddPromoCode):
