@@ -18,6 +18,7 @@ from saleor.order import OrderStatus
 from saleor.order import emails as order_emails
 from saleor.order.models import Order
 
+from .fixtures.checkout import CHECKOUT_PAYMENT_CREATE, CHECKOUT_SHIPPING_METHOD_UPDATE
 from .fixtures.orders import add_order_line, recalculate_order_total, taxed
 
 STOREFRONT = "https://buyers.example.com"
@@ -426,24 +427,6 @@ mutation ($input: CheckoutCreateInput!) {
 }
 """
 
-CHECKOUT_SHIPPING_METHOD_UPDATE = """
-mutation ($checkoutId: ID!, $shippingMethodId: ID!) {
-  checkoutShippingMethodUpdate(
-    checkoutId: $checkoutId, shippingMethodId: $shippingMethodId
-  ) {
-    checkout { totalPrice { gross { amount } } }
-    checkoutErrors { field code message }
-  }
-}
-"""
-
-CHECKOUT_PAYMENT_CREATE = """
-mutation ($checkoutId: ID!, $input: PaymentInput!) {
-  checkoutPaymentCreate(checkoutId: $checkoutId, input: $input) {
-    paymentErrors { field code message }
-  }
-}
-"""
 
 CHECKOUT_COMPLETE = """
 mutation ($checkoutId: ID!, $redirectUrl: String) {

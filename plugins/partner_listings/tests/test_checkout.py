@@ -9,6 +9,10 @@ from saleor.warehouse.models import Allocation, Stock
 from plugins.partner_listings.models import OrderLineRoute
 from tests.fixtures.api import ApiClient
 from tests.fixtures.catalog import create_product
+from tests.fixtures.checkout import (
+    CHECKOUT_PAYMENT_CREATE,
+    CHECKOUT_SHIPPING_METHOD_UPDATE,
+)
 from tests.fixtures.partners import create_listing
 
 ADDRESS = {
@@ -53,24 +57,6 @@ mutation ($checkoutId: ID!, $lines: [CheckoutListingLineInput!]!) {
 }
 """
 
-SHIPPING_METHOD_UPDATE = """
-mutation ($checkoutId: ID!, $shippingMethodId: ID!) {
-  checkoutShippingMethodUpdate(
-    checkoutId: $checkoutId, shippingMethodId: $shippingMethodId
-  ) {
-    checkout { totalPrice { gross { amount } } }
-    checkoutErrors { field code message }
-  }
-}
-"""
-
-PAYMENT_CREATE = """
-mutation ($checkoutId: ID!, $input: PaymentInput!) {
-  checkoutPaymentCreate(checkoutId: $checkoutId, input: $input) {
-    paymentErrors { field code message }
-  }
-}
-"""
 
 CHECKOUT_COMPLETE = """
 mutation ($checkoutId: ID!) {
@@ -170,13 +156,13 @@ def place_order(client, checkout_id, capture):
     assert data["checkoutErrors"] == []
     shipping_method_id = data["checkout"]["availableShippingMethods"][0]["id"]
     data = client.execute(
-        SHIPPING_METHOD_UPDATE,
+        CHECKOUT_SHIPPING_METHOD_UPDATE,
         {"checkoutId": checkout_id, "shippingMethodId": shipping_method_id},
     )["checkoutShippingMethodUpdate"]
     assert data["checkoutErrors"] == []
     total = data["checkout"]["totalPrice"]["gross"]["amount"]
     data = client.execute(
-        PAYMENT_CREATE,
+        CHECKOUT_PAYMENT_CREATE,
         {
             "checkoutId": checkout_id,
             "input": {

@@ -10,6 +10,10 @@ from saleor.order.models import Order
 from saleor.payment.models import Payment
 
 from tests.fixtures.api import ApiClient
+from tests.fixtures.checkout import (
+    CHECKOUT_PAYMENT_CREATE,
+    CHECKOUT_SHIPPING_METHOD_UPDATE,
+)
 from tests.fixtures.price_lists import set_default_shipping_country
 
 PRODUCT_PRICING = """
@@ -183,25 +187,6 @@ mutation ($input: CheckoutCreateInput!) {
 }
 """
 
-CHECKOUT_SHIPPING_METHOD_UPDATE = """
-mutation ($checkoutId: ID!, $shippingMethodId: ID!) {
-  checkoutShippingMethodUpdate(
-    checkoutId: $checkoutId, shippingMethodId: $shippingMethodId
-  ) {
-    checkout { totalPrice { gross { amount currency } } }
-    checkoutErrors { field code message }
-  }
-}
-"""
-
-CHECKOUT_PAYMENT_CREATE = """
-mutation ($checkoutId: ID!, $input: PaymentInput!) {
-  checkoutPaymentCreate(checkoutId: $checkoutId, input: $input) {
-    payment { id total { amount currency } }
-    paymentErrors { field code message }
-  }
-}
-"""
 
 CHECKOUT_COMPLETE = """
 mutation ($checkoutId: ID!) {
