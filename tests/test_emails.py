@@ -18,7 +18,9 @@ from saleor.order import OrderStatus
 from saleor.order import emails as order_emails
 from saleor.order.models import Order
 
-from .fixtures.checkout import CHECKOUT_PAYMENT_CREATE, CHECKOUT_SHIPPING_METHOD_UPDATE
+from .fixtures.checkout import (
+    pay_checkout,
+)
 from .fixtures.orders import add_order_line, recalculate_order_total, taxed
 
 STOREFRONT = "https://buyers.example.com"
@@ -467,24 +469,7 @@ def test_checkout_complete_sends_order_confirmations(
     assert data["checkoutErrors"] == []
     checkout_id = data["checkout"]["id"]
     [shipping_method] = data["checkout"]["availableShippingMethods"]
-    data = user_api_client.execute(
-        CHECKOUT_SHIPPING_METHOD_UPDATE,
-        {"checkoutId": checkout_id, "shippingMethodId": shipping_method["id"]},
-    )["checkoutShippingMethodUpdate"]
-    assert data["checkoutErrors"] == []
-    total = data["checkout"]["totalPrice"]["gross"]["amount"]
-    data = user_api_client.execute(
-        CHECKOUT_PAYMENT_CREATE,
-        {
-            "checkoutId": checkout_id,
-            "input": {
-                "gateway": "mirumee.payments.dummy",
-                "token": "card-token",
-                "amount": total,
-            },
-        },
-    )["checkoutPaymentCreate"]
-    assert data["paymentErrors"] == []
+    pay_checkout(user_api_client, checkout_id, shipping_method["id"])
 
     # when
     with django_capture_on_commit_callbacks(execute=True):

@@ -10,8 +10,7 @@ from plugins.partner_listings.models import OrderLineRoute
 from tests.fixtures.api import ApiClient
 from tests.fixtures.catalog import create_product
 from tests.fixtures.checkout import (
-    CHECKOUT_PAYMENT_CREATE,
-    CHECKOUT_SHIPPING_METHOD_UPDATE,
+    pay_checkout,
 )
 from tests.fixtures.partners import create_listing
 
@@ -155,24 +154,7 @@ def place_order(client, checkout_id, capture):
     )["checkoutShippingAddressUpdate"]
     assert data["checkoutErrors"] == []
     shipping_method_id = data["checkout"]["availableShippingMethods"][0]["id"]
-    data = client.execute(
-        CHECKOUT_SHIPPING_METHOD_UPDATE,
-        {"checkoutId": checkout_id, "shippingMethodId": shipping_method_id},
-    )["checkoutShippingMethodUpdate"]
-    assert data["checkoutErrors"] == []
-    total = data["checkout"]["totalPrice"]["gross"]["amount"]
-    data = client.execute(
-        CHECKOUT_PAYMENT_CREATE,
-        {
-            "checkoutId": checkout_id,
-            "input": {
-                "gateway": "mirumee.payments.dummy",
-                "token": "card-token",
-                "amount": total,
-            },
-        },
-    )["checkoutPaymentCreate"]
-    assert data["paymentErrors"] == []
+    pay_checkout(client, checkout_id, shipping_method_id)
     with capture(execute=True):
         return client.execute(CHECKOUT_COMPLETE, {"checkoutId": checkout_id})[
             "checkoutComplete"

@@ -13,6 +13,7 @@ from tests.fixtures.api import ApiClient
 from tests.fixtures.checkout import (
     CHECKOUT_PAYMENT_CREATE,
     CHECKOUT_SHIPPING_METHOD_UPDATE,
+    pay_checkout,
 )
 from tests.fixtures.price_lists import set_default_shipping_country
 
@@ -248,25 +249,7 @@ def create_checkout(client, variant, quantity, country):
 def complete_checkout(client, checkout):
     checkout_id = checkout["id"]
     [method] = checkout["availableShippingMethods"]
-    data = client.execute(
-        CHECKOUT_SHIPPING_METHOD_UPDATE,
-        {"checkoutId": checkout_id, "shippingMethodId": method["id"]},
-    )["checkoutShippingMethodUpdate"]
-    assert data["checkoutErrors"] == []
-    total = data["checkout"]["totalPrice"]["gross"]
-    data = client.execute(
-        CHECKOUT_PAYMENT_CREATE,
-        {
-            "checkoutId": checkout_id,
-            "input": {
-                "gateway": "mirumee.payments.dummy",
-                "token": "card-token",
-                "amount": total["amount"],
-            },
-        },
-    )["checkoutPaymentCreate"]
-    assert data["paymentErrors"] == []
-    payment = data["payment"]
+    total, payment = pay_checkout(client, checkout_id, method["id"])
     data = client.execute(CHECKOUT_COMPLETE, {"checkoutId": checkout_id})
     return total, payment, data["checkoutComplete"]
 
