@@ -97,54 +97,29 @@ query BenchmarkPartnerVariants($first: Int!) {
 
 def _ensure_partners(variant_ids):
     """Create the benchmark partners, their stock and listings, once."""
-    from django.utils.text import slugify
-    from saleor.account.models import Address
     from saleor.product.models import ProductVariant
     from saleor.shipping.models import ShippingZone
-    from saleor.warehouse.models import Stock, Warehouse
+    from saleor.warehouse.models import Stock
 
     from fixtures.partners import brand_price
     from plugins.partner_listings.models import (
         ListingStatus,
-        Partner,
         PartnerListing,
-        PartnerWarehouse,
     )
 
     zones = list(ShippingZone.objects.filter(countries__contains="BR"))
     partners = []
     for index in range(1, PARTNER_COUNT + 1):
         slug = f"{BENCH_PREFIX}-{index}"
-        partner, _ = Partner.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": f"Benchmark Partner {index}",
-                "kind": "distributor",
-                "tax_id": f"BENCH{index:09d}",
-                "country": "BR",
-                "regions": ["BR"],
-            },
+        partners.append(
+            ensure_bench_partner(
+                slug,
+                f"Benchmark Partner {index}",
+                f"BENCH{index:09d}",
+                street="Rua do Benchmark, 1",
+                zones=zones,
+            )
         )
-        warehouse = Warehouse.objects.filter(slug=slug).first()
-        if warehouse is None:
-            address = Address.objects.create(
-                company_name=partner.name,
-                street_address_1="Rua do Benchmark, 1",
-                city="SAO PAULO",
-                postal_code="01001-000",
-                country="BR",
-                country_area="SP",
-            )
-            warehouse = Warehouse.objects.create(
-                name=partner.name,
-                slug=slugify(slug),
-                company_name=partner.name,
-                address=address,
-                email=f"{slug}@bench.example",
-            )
-            warehouse.shipping_zones.add(*zones)
-        PartnerWarehouse.objects.get_or_create(partner=partner, warehouse=warehouse)
-        partners.append((partner, warehouse))
 
     variants = list(
         ProductVariant.objects.filter(pk__in=variant_ids).select_related("product")
@@ -233,11 +208,7 @@ def _feed_text(iteration):
 def prepare_feed(_target, _runs):
     """Add 100,000 variants to an unpublished product, and the partner."""
     from django.db import connection
-    from saleor.account.models import Address
     from saleor.product.models import Category, Product, ProductType
-    from saleor.warehouse.models import Warehouse
-
-    from plugins.partner_listings.models import Partner, PartnerWarehouse
 
     product = Product.objects.filter(slug=FEED_PRODUCT).first()
     if product is None:
@@ -265,34 +236,13 @@ def prepare_feed(_target, _runs):
         # 100,000 new variants: fresh statistics keep the pages' plans
         # right for the measures that follow.
         cursor.execute("ANALYZE product_productvariant")
-    partner, _ = Partner.objects.get_or_create(
-        slug=FEED_PARTNER,
-        defaults={
-            "name": "Benchmark Feed Partner",
-            "kind": "distributor",
-            "tax_id": "BENCHFEED",
-            "country": "BR",
-            "regions": ["BR"],
-        },
+    partner, _ = ensure_bench_partner(
+        FEED_PARTNER,
+        "Benchmark Feed Partner",
+        "BENCHFEED",
+        street="Rua do Benchmark, 2",
+        email="feed@bench.example",
     )
-    warehouse = Warehouse.objects.filter(slug=FEED_PARTNER).first()
-    if warehouse is None:
-        address = Address.objects.create(
-            company_name=partner.name,
-            street_address_1="Rua do Benchmark, 2",
-            city="SAO PAULO",
-            postal_code="01001-000",
-            country="BR",
-            country_area="SP",
-        )
-        warehouse = Warehouse.objects.create(
-            name=partner.name,
-            slug=FEED_PARTNER,
-            company_name=partner.name,
-            address=address,
-            email="feed@bench.example",
-        )
-    PartnerWarehouse.objects.get_or_create(partner=partner, warehouse=warehouse)
     return {"partner": partner, "iteration": 0}
 
 
@@ -353,3 +303,43 @@ MEASURES = [
         in_process=True,
     ),
 ]
+
+
+def ensure_bench_partner(slug, name, tax_id, *, street, zones=(), email=None):
+    """Return a benchmark distributor and its warehouse, creating what is missing."""
+    from django.utils.text import slugify
+    from saleor.account.models import Address
+    from saleor.warehouse.models import Warehouse
+
+    from plugins.partner_listings.models import Partner, PartnerWarehouse
+
+    partner, _ = Partner.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "kind": "distributor",
+            "tax_id": tax_id,
+            "country": "BR",
+            "regions": ["BR"],
+        },
+    )
+    warehouse = Warehouse.objects.filter(slug=slugify(slug)).first()
+    if warehouse is None:
+        address = Address.objects.create(
+            company_name=partner.name,
+            street_address_1=street,
+            city="SAO PAULO",
+            postal_code="01001-000",
+            country="BR",
+            country_area="SP",
+        )
+        warehouse = Warehouse.objects.create(
+            name=partner.name,
+            slug=slugify(slug),
+            company_name=partner.name,
+            address=address,
+            email=email or f"{slug}@bench.example",
+        )
+        warehouse.shipping_zones.add(*zones)
+    PartnerWarehouse.objects.get_or_create(partner=partner, warehouse=warehouse)
+    return partner, warehouse
