@@ -174,6 +174,8 @@ GRAPHQL_JWT = {
 GRAPHENE = {**GRAPHENE, "SCHEMA": "marketplace.graphql.schema.schema"}
 GRAPHQL_MAX_DEPTH = get_int("GRAPHQL_MAX_DEPTH", 15)
 GRAPHQL_MAX_COST = get_int("GRAPHQL_MAX_COST", 50_000)
+# Parsed and validated documents kept per process; 0 validates every request.
+GRAPHQL_DOCUMENT_CACHE_SIZE = get_int("GRAPHQL_DOCUMENT_CACHE_SIZE", 200)
 
 # Background tasks run inline until a broker is configured.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
