@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models.expressions import RawSQL
 from prices import Money, TaxedMoney
 from saleor.checkout.models import CheckoutLine
 from saleor.checkout.utils import update_checkout_quantity
@@ -34,52 +33,82 @@ IN_STOCK = "IN_STOCK"
 LOW_STOCK = "LOW_STOCK"
 OUT_OF_STOCK = "OUT_OF_STOCK"
 
-# Available stock of the listing's partner (or of its stock source) for the
-# listing's variant, per stock row (an over-allocated row does not hide
-# stock in another).
-_AVAILABLE_SQL = """
-COALESCE((
-    SELECT SUM(GREATEST(s.quantity - COALESCE((
-        SELECT SUM(a.quantity_allocated) FROM warehouse_allocation a
-        WHERE a.stock_id = s.id
-    ), 0), 0))
+# The approved listings of some variants in a country, each with the stock
+# its partner (or the partner's stock source) can ship: the stock rows of
+# the partner's warehouses less what orders hold, counted per row so that
+# an over-allocated row does not hide stock in another. Stock is summed
+# once per (partner, variant) and joined, not looked up listing by listing.
+_OFFERS_SQL = """
+SELECT l.*, COALESCE(stock.available, 0) AS available
+FROM partner_listings_partnerlisting l
+JOIN partner_listings_partner p ON p.id = l.partner_id
+LEFT JOIN (
+    SELECT pw.partner_id, s.product_variant_id,
+           SUM(GREATEST(s.quantity - COALESCE(held.quantity, 0), 0)) AS available
     FROM warehouse_stock s
     JOIN partner_listings_partnerwarehouse pw ON pw.warehouse_id = s.warehouse_id
-    WHERE s.product_variant_id = partner_listings_partnerlisting.variant_id
-      AND pw.partner_id = (
-          SELECT COALESCE(p.stock_source_id, p.id) FROM partner_listings_partner p
-          WHERE p.id = partner_listings_partnerlisting.partner_id
-      )
-), 0)
+    LEFT JOIN LATERAL (
+        SELECT SUM(a.quantity_allocated) AS quantity
+        FROM warehouse_allocation a WHERE a.stock_id = s.id
+    ) held ON TRUE
+    WHERE s.product_variant_id = ANY(%(variants)s)
+    GROUP BY pw.partner_id, s.product_variant_id
+) stock ON stock.partner_id = COALESCE(p.stock_source_id, p.id)
+       AND stock.product_variant_id = l.variant_id
+WHERE l.variant_id = ANY(%(variants)s)
+  AND l.partner_id = ANY(%(partners)s)
+  AND l.country = %(country)s
+  AND l.status = %(status)s
 """
 
 
-def offers_queryset(country):
-    return PartnerListing.objects.filter(
-        country=country,
-        status=ListingStatus.APPROVED,
-        partner__status=PartnerStatus.ACTIVE,
-        partner__regions__contains=[country],
+def offer_partners(country) -> dict:
+    """Return ``{partner_id: partner}`` of the active partners serving ``country``."""
+    return {
+        partner.pk: partner
+        for partner in Partner.objects.filter(
+            status=PartnerStatus.ACTIVE, regions__contains=[country]
+        )
+    }
+
+
+def offer_rank(listing):
+    """Sort key of an offer: price, then lead time, then partner name."""
+    return (
+        listing.price_amount,
+        listing.lead_time_days,
+        listing.partner.name,
+        listing.pk,
     )
 
 
 def get_offers(variant_ids, country) -> dict:
     """Return ``{variant_id: [listing, ...]}``, best offer first.
 
-    Each listing carries ``available`` (units the partner can ship).
+    Each listing carries ``available`` (units the partner can ship) and its
+    partner. The few partners of a region are read once and shared by their
+    listings, rather than joined into every listing's row.
     """
     offers = defaultdict(list)
     if not country or not variant_ids:
         return offers
-    listings = (
-        offers_queryset(country)
-        .filter(variant_id__in=variant_ids)
-        .select_related("partner")
-        .annotate(available=RawSQL(_AVAILABLE_SQL, ()))
-        .order_by("variant_id", "price_amount", "lead_time_days", "partner__name", "pk")
+    partners = offer_partners(country)
+    if not partners:
+        return offers
+    listings = PartnerListing.objects.raw(
+        _OFFERS_SQL,
+        {
+            "variants": list(variant_ids),
+            "partners": list(partners),
+            "country": country,
+            "status": ListingStatus.APPROVED.value,
+        },
     )
     for listing in listings:
+        listing.partner = partners[listing.partner_id]
         offers[listing.variant_id].append(listing)
+    for variant_offers in offers.values():
+        variant_offers.sort(key=offer_rank)
     return offers
 
 
@@ -110,7 +139,7 @@ ORDER BY v.product_id, l.currency
 def get_offer_summaries(product_ids, country) -> dict:
     """Return ``{product_id: OfferSummary}`` over the product's variants.
 
-    The same offers as ``offers_queryset``, aggregated in one statement.
+    The same offers as ``get_offers``, aggregated in one statement.
     """
     if not country or not product_ids:
         return {}
