@@ -5,6 +5,7 @@ defaults to Saleor's settings; this one loads the marketplace's settings
 and the application eagerly instead, so a worker is ready when it accepts.
 """
 
+import gc
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
@@ -18,3 +19,11 @@ application = get_wsgi_application()
 from django.urls import get_resolver  # noqa: E402
 
 get_resolver().url_patterns  # noqa: B018
+
+# What is loaded by now (settings, models, Saleor's and the plugins' schema:
+# some 400,000 objects) lives as long as the worker. Frozen, it is left out
+# of the garbage collector's full collections, which otherwise walk all of
+# it again and again: some 200 ms each, once every few requests of a page
+# with offers.
+gc.collect()
+gc.freeze()

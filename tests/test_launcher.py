@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 from django.db import connection
 
-from .subprocess_django import BASE_DIR
+from .subprocess_django import BASE_DIR, run_django
 
 
 def free_port():
@@ -77,3 +77,17 @@ def test_launcher_serves_on_host_and_port_then_stops_cleanly():
     assert b'"database": "up"' in body
     assert returncode == 0
     assert port_is_closed(port)
+
+
+def test_wsgi_worker_freezes_what_it_loaded():
+    result = run_django(
+        """
+        import gc
+        import marketplace.wsgi
+        print(gc.get_freeze_count())
+        """,
+        setup=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip().splitlines()[-1]) > 100_000
