@@ -3,6 +3,7 @@
 from collections import deque
 
 from bench.graphql import BenchmarkError
+from bench.inprocess import set_up_django
 
 from . import Measure, Outcome
 
@@ -152,6 +153,41 @@ class StockPool:
         return [variant_id for variant_id, _ in taken]
 
 
+def brand_stock(available) -> dict:
+    """Cap ``{variant global id: units}`` at what the brand itself can ship.
+
+    Saleor's ``quantityAvailable`` counts every warehouse shipping to the
+    country, partners' included. In the marketplace a line added without
+    choosing an offer is the brand's sale, allocated from the brand's
+    warehouses alone, so only the brand's stock can feed these checkouts.
+    The vanilla server allocates from any warehouse, which the brand's
+    stock is a part of.
+    """
+    set_up_django()
+    from django.apps import apps
+
+    if not apps.is_installed("plugins.partner_listings"):
+        return available
+    from graphene import Node
+
+    from plugins.partner_listings.models import Partner, PartnerKind
+    from plugins.partner_listings.stocks import get_available_quantities
+
+    brand = Partner.objects.filter(kind=PartnerKind.BRAND).first()
+    if brand is None:
+        return available
+    variant_ids = {
+        global_id: int(Node.from_global_id(global_id)[1]) for global_id in available
+    }
+    shippable = get_available_quantities(
+        (brand.pk, variant_id) for variant_id in variant_ids.values()
+    )
+    return {
+        global_id: min(units, shippable[(brand.pk, variant_ids[global_id])])
+        for global_id, units in available.items()
+    }
+
+
 def find_stock(client, runs) -> StockPool:
     reply = client.execute(STOCK_QUERY, {"first": STOCK_PRODUCTS, "country": COUNTRY})
     available = {
@@ -159,7 +195,7 @@ def find_stock(client, runs) -> StockPool:
         for edge in reply.data["products"]["edges"]
         for variant in edge["node"]["variants"] or ()
     }
-    pool = StockPool(available)
+    pool = StockPool(brand_stock(available))
     needed = runs * LINES_PER_CHECKOUT
     if pool.units < needed:
         raise BenchmarkError(
