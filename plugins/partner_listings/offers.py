@@ -25,7 +25,7 @@ from .models import (
     PartnerListing,
     PartnerStatus,
 )
-from .stocks import get_available_quantity
+from .stocks import get_available_quantities, get_available_quantity
 
 LINE_DATA_KEY = "partner_listing"
 
@@ -342,18 +342,24 @@ def validate_checkout_listing_lines(checkout):
 
     country = checkout.get_country()
     brand = Partner.objects.filter(kind=PartnerKind.BRAND).first()
-    for line in checkout.lines.select_related("variant__product"):
-        listing = get_line_listing(line)
+    lines = list(checkout.lines.select_related("variant__product"))
+    listings = [get_line_listing(line) for line in lines]
+    # A line without a listing is routed to the brand and allocated from the
+    # brand's warehouses alone; refuse it now, before the payment, rather
+    # than when the order is already paid.
+    brand_lines = [
+        line
+        for line, listing in zip(lines, listings, strict=True)
+        if listing is None and brand is not None and line.variant.track_inventory
+    ]
+    brand_stock = get_available_quantities(
+        (brand.pk, line.variant_id) for line in brand_lines
+    )
+    for line in brand_lines:
+        if line.quantity > brand_stock[(brand.pk, line.variant_id)]:
+            raise InsufficientStock(line.variant)
+    for line, listing in zip(lines, listings, strict=True):
         if listing is None:
-            # Such a line is routed to the brand and allocated from the
-            # brand's warehouses alone; refuse it now, before the payment,
-            # rather than when the order is already paid.
-            if (
-                brand is not None
-                and line.variant.track_inventory
-                and line.quantity > get_available_quantity(brand.pk, line.variant_id)
-            ):
-                raise InsufficientStock(line.variant)
             continue
         listing.variant = line.variant
         check_listing_available(listing, country)
