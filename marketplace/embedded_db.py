@@ -14,6 +14,7 @@ import logging
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 import time
 from pathlib import Path
@@ -114,8 +115,33 @@ class EmbeddedPostgres:
     def initialized(self) -> bool:
         return (self.data_dir / "PG_VERSION").is_file()
 
+    def _check_reachable(self):
+        """Say which directory keeps the unprivileged account out, if one does.
+
+        Run as root, PostgreSQL runs as ``postgres`` (or ``nobody``), which
+        must be able to enter every directory down to the cluster; a checkout
+        under a private directory (``mktemp -d`` makes them 0700) is not.
+        """
+        if self._account is None:
+            return
+        for directory in (self.root, *self.root.parents):
+            info = directory.stat()
+            if info.st_uid == self._account.pw_uid:
+                allowed = info.st_mode & stat.S_IXUSR
+            elif info.st_gid == self._account.pw_gid:
+                allowed = info.st_mode & stat.S_IXGRP
+            else:
+                allowed = info.st_mode & stat.S_IXOTH
+            if not allowed:
+                raise EmbeddedDatabaseError(
+                    f"PostgreSQL runs as {self._account.pw_name}, which cannot "
+                    f"enter {directory}: make it searchable (chmod o+x "
+                    f"{directory}), run as another user, or set DATABASE_URL."
+                )
+
     def initialize(self):
         self.root.mkdir(parents=True, exist_ok=True)
+        self._check_reachable()
         self.data_dir.mkdir(mode=0o700, exist_ok=True)
         self._own(self.data_dir)
         logger.info("Embedded database: creating a cluster in %s", self.data_dir)

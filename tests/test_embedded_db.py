@@ -69,6 +69,18 @@ def test_second_start_reuses_running_cluster(cluster_root):
         first.stop()
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="the account switch happens as root")
+def test_private_parent_directory_is_named_before_initdb(cluster_root):
+    private = os.path.join(cluster_root, "private")
+    os.mkdir(private, 0o700)
+    cluster = EmbeddedPostgres(os.path.join(private, "cluster"), port=free_port())
+
+    with pytest.raises(EmbeddedDatabaseError, match=f"cannot enter {private}:"):
+        cluster.start()
+
+    assert not cluster.initialized
+
+
 def test_missing_postgres_binaries_say_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setenv("POSTGRES_BIN_DIR", str(tmp_path))
