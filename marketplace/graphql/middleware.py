@@ -14,6 +14,9 @@ Saleor's middlewares split in two:
 - The tracing middleware opens a span per resolved field. With no tracer
   registered (no ``JAEGER_AGENT_HOST``), the spans go nowhere.
 
+Any other middleware listed in the setting is taken for a request
+middleware too, and runs on root fields only.
+
 ``ResolverMiddleware`` runs the request middlewares on root fields only,
 keeps per-field tracing when a tracer is registered, and never wraps a
 result in a promise: a resolver that returns one (a dataloader) is still
