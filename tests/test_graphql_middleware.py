@@ -141,3 +141,18 @@ def test_signed_in_member_reads_a_private_nested_field(member_a, partner_a):
         "name": partner_a.name,
         "webhookUrl": "https://erp.alfa.example.com/hooks",
     }
+
+
+def test_bad_token_is_refused_at_the_first_root_field(api_client):
+    response = api_client.post(
+        "{ shop { name } products(first: 2) { edges { node { name } } } }",
+        HTTP_AUTHORIZATION="JWT not.a.token",
+    )
+
+    content = response.json()
+    assert response.status_code == 200
+    assert content["data"] is None
+    assert [error["path"] for error in content["errors"]] == [["shop"]]
+    assert content["errors"][0]["extensions"]["exception"]["code"] == (
+        "JSONWebTokenError"
+    )
