@@ -75,7 +75,3 @@ class CachedDocumentBackend(GraphQLBackend):
 
     def __len__(self):
         return len(self._documents)
-
-    def clear(self):
-        with self._lock:
-            self._documents.clear()
