@@ -25,41 +25,17 @@ from .models import (
     PartnerListing,
     PartnerStatus,
 )
-from .stocks import get_available_quantities, get_available_quantity
+from .stocks import (
+    get_available_quantities,
+    get_available_quantity,
+    get_held_stock,
+)
 
 LINE_DATA_KEY = "partner_listing"
 
 IN_STOCK = "IN_STOCK"
 LOW_STOCK = "LOW_STOCK"
 OUT_OF_STOCK = "OUT_OF_STOCK"
-
-# The approved listings of some variants in a country, each with the stock
-# its partner (or the partner's stock source) can ship: the stock rows of
-# the partner's warehouses less what orders hold, counted per row so that
-# an over-allocated row does not hide stock in another. Stock is summed
-# once per (partner, variant) and joined, not looked up listing by listing.
-_OFFERS_SQL = """
-SELECT l.*, COALESCE(stock.available, 0) AS available
-FROM partner_listings_partnerlisting l
-JOIN partner_listings_partner p ON p.id = l.partner_id
-LEFT JOIN (
-    SELECT pw.partner_id, s.product_variant_id,
-           SUM(GREATEST(s.quantity - COALESCE(held.quantity, 0), 0)) AS available
-    FROM warehouse_stock s
-    JOIN partner_listings_partnerwarehouse pw ON pw.warehouse_id = s.warehouse_id
-    LEFT JOIN LATERAL (
-        SELECT SUM(a.quantity_allocated) AS quantity
-        FROM warehouse_allocation a WHERE a.stock_id = s.id
-    ) held ON TRUE
-    WHERE s.product_variant_id = ANY(%(variants)s)
-    GROUP BY pw.partner_id, s.product_variant_id
-) stock ON stock.partner_id = COALESCE(p.stock_source_id, p.id)
-       AND stock.product_variant_id = l.variant_id
-WHERE l.variant_id = ANY(%(variants)s)
-  AND l.partner_id = ANY(%(partners)s)
-  AND l.country = %(country)s
-  AND l.status = %(status)s
-"""
 
 
 def offer_partners(country) -> dict:
@@ -87,7 +63,7 @@ def get_offers(variant_ids, country) -> dict:
 
     Each listing carries ``available`` (units the partner can ship) and its
     partner. The few partners of a region are read once and shared by their
-    listings, rather than joined into every listing's row.
+    listings, and the stock of all the listings is read in one statement.
     """
     offers = defaultdict(list)
     if not country or not variant_ids:
@@ -95,17 +71,23 @@ def get_offers(variant_ids, country) -> dict:
     partners = offer_partners(country)
     if not partners:
         return offers
-    listings = PartnerListing.objects.raw(
-        _OFFERS_SQL,
-        {
-            "variants": list(variant_ids),
-            "partners": list(partners),
-            "country": country,
-            "status": ListingStatus.APPROVED.value,
-        },
+    listings = list(
+        PartnerListing.objects.filter(
+            country=country,
+            status=ListingStatus.APPROVED,
+            partner_id__in=list(partners),
+            variant_id__in=variant_ids,
+        )
+    )
+    held = get_held_stock(
+        {partner.stock_partner_id for partner in partners.values()},
+        {listing.variant_id for listing in listings},
     )
     for listing in listings:
         listing.partner = partners[listing.partner_id]
+        listing.available = held.get(
+            (listing.partner.stock_partner_id, listing.variant_id), 0
+        )
         offers[listing.variant_id].append(listing)
     for variant_offers in offers.values():
         variant_offers.sort(key=offer_rank)

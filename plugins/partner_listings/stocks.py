@@ -83,19 +83,35 @@ def set_partner_stocks(partner, variant, stocks):
 def get_available_quantities(pairs) -> dict:
     """Return ``{(partner_id, variant_id): available}`` for the given pairs.
 
-    Available is the stock of the partner's warehouses less what orders
-    hold, counted per stock row so an over-allocated row does not hide
-    stock elsewhere.
+    A partner sells the stock of its stock source (itself, unless it sells
+    another partner's stock); see ``get_held_stock``.
     """
     pairs = list(pairs)
     if not pairs:
         return {}
     sources = get_stock_sources({partner_id for partner_id, _ in pairs})
-    variant_ids = {variant_id for _, variant_id in pairs}
+    held = get_held_stock(
+        set(sources.values()), {variant_id for _, variant_id in pairs}
+    )
+    return {
+        (partner_id, variant_id): held.get((sources[partner_id], variant_id), 0)
+        for partner_id, variant_id in pairs
+    }
+
+
+def get_held_stock(holder_ids, variant_ids) -> dict:
+    """Return ``{(partner_id, variant_id): available}`` in the partners' warehouses.
+
+    Available is the stock of the warehouses a partner holds less what
+    orders hold, counted per stock row so an over-allocated row does not
+    hide stock elsewhere. Pairs without stock are left out.
+    """
+    if not holder_ids or not variant_ids:
+        return {}
     rows = (
         Stock.objects.filter(
             product_variant_id__in=variant_ids,
-            warehouse__partner_hold__partner_id__in=set(sources.values()),
+            warehouse__partner_hold__partner_id__in=holder_ids,
         )
         .annotate(allocated=Sum("allocations__quantity_allocated"))
         .values_list(
@@ -108,10 +124,7 @@ def get_available_quantities(pairs) -> dict:
     available = defaultdict(int)
     for partner_id, variant_id, quantity, allocated in rows:
         available[(partner_id, variant_id)] += max(quantity - (allocated or 0), 0)
-    return {
-        (partner_id, variant_id): available.get((sources[partner_id], variant_id), 0)
-        for partner_id, variant_id in pairs
-    }
+    return dict(available)
 
 
 def get_stock_sources(partner_ids) -> dict:

@@ -116,6 +116,35 @@ def test_variant_listings_stock_status(
     assert offer["quantityAvailable"] == available
 
 
+def test_offer_of_a_partner_without_warehouses_shows_its_stock_source(
+    api_client, variant, brand_partner, warehouse
+):
+    # given: a representative sells the brand's stock, 7 units of it held
+    Stock.objects.filter(warehouse=warehouse, product_variant=variant).update(
+        quantity=10
+    )
+    Allocation.objects.create(
+        order_line=create_order_line(variant, 3),
+        stock=Stock.objects.get(warehouse=warehouse, product_variant=variant),
+        quantity_allocated=3,
+    )
+    representative = create_partner(
+        "Representações Sul",
+        "representative",
+        base=31313131,
+        stock_source=brand_partner,
+    )
+    create_listing(representative, variant, "195.00")
+
+    # when
+    data = api_client.execute(PRODUCT_OFFERS, {"country": "BR"})
+
+    # then
+    [offer] = offers_of(data)
+    assert offer["partner"]["slug"] == representative.slug
+    assert offer["quantityAvailable"] == 7
+
+
 def test_product_listing_summary_counts_partners(
     api_client, variant, partner_a, partner_b
 ):
