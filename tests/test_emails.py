@@ -18,9 +18,7 @@ from saleor.order import OrderStatus
 from saleor.order import emails as order_emails
 from saleor.order.models import Order
 
-from .fixtures.checkout import (
-    pay_checkout,
-)
+from .fixtures.checkout import ADDRESS, pay_checkout
 from .fixtures.orders import add_order_line, recalculate_order_total, taxed
 
 STOREFRONT = "https://buyers.example.com"
@@ -407,18 +405,6 @@ def test_order_confirmation_sums_an_order_in_its_own_currency(
     assert "107.96" in message.body
     assert "$" in message.body or "USD" in message.body
 
-
-ADDRESS = {
-    "firstName": "Ana",
-    "lastName": "Souza",
-    "companyName": "Ferragens Paulista Ltda",
-    "streetAddress1": "Avenida Paulista, 1000",
-    "city": "São Paulo",
-    "countryArea": "SP",
-    "postalCode": "01310-100",
-    "country": "BR",
-    "phone": "+551130000000",
-}
 
 CHECKOUT_CREATE = """
 mutation ($input: CheckoutCreateInput!) {

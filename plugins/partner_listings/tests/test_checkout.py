@@ -9,22 +9,8 @@ from saleor.warehouse.models import Allocation, Stock
 from plugins.partner_listings.models import OrderLineRoute
 from tests.fixtures.api import ApiClient
 from tests.fixtures.catalog import create_product
-from tests.fixtures.checkout import (
-    pay_checkout,
-)
+from tests.fixtures.checkout import ADDRESS, pay_checkout
 from tests.fixtures.partners import create_listing
-
-ADDRESS = {
-    "firstName": "Ana",
-    "lastName": "Souza",
-    "companyName": "Ferragens Paulista Ltda",
-    "streetAddress1": "Avenida Paulista, 1000",
-    "city": "São Paulo",
-    "countryArea": "SP",
-    "postalCode": "01310-100",
-    "country": "BR",
-    "phone": "+551130000000",
-}
 
 CHECKOUT_CREATE = """
 mutation ($input: CheckoutCreateInput!) {
